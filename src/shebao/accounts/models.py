@@ -1,0 +1,54 @@
+"""Staff of a county center: department, role, and API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from shebao.core.models import County
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "窗口受理员"
+    REVIEWER = "reviewer", "审核员"
+    APPROVER = "approver", "审批员"
+    SECTION_HEAD = "section_head", "股长"
+    DIRECTOR = "director", "中心主任"
+    ADMIN = "admin", "系统管理员"
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="staff")
+    department = models.ForeignKey(
+        "catalog.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        help_text="中心主任、系统管理员可不属于任何股室",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=60, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

@@ -1,0 +1,84 @@
+"""Catalog editing for the admin role; every change goes through services.update_item."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from pydantic import ValidationError
+
+from shebao.catalog import services
+from shebao.catalog.models import CatalogVersion, Category, Channel, Department, Item, ItemVersion
+from shebao.catalog.schema import Item as ItemSchema
+from shebao.core.errors import DomainError
+
+
+class ItemForm(forms.ModelForm):
+    content = forms.CharField(label="事项内容（JSON）", widget=forms.Textarea(attrs={"rows": 30, "cols": 120}))
+
+    class Meta:
+        model = Item
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk:
+            self.fields["content"].initial = json.dumps(self.instance.data, ensure_ascii=False, indent=2)
+
+    def clean_content(self):
+        try:
+            data = json.loads(self.cleaned_data["content"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}") from exc
+        try:
+            ItemSchema.model_validate(data)
+        except ValidationError as exc:
+            raise forms.ValidationError(
+                ["{}：{}".format(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+            ) from exc
+        return data
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    form = ItemForm
+    list_display = ("no", "name", "category", "department", "is_active", "updated_at")
+    list_filter = ("county", "category", "department", "is_active")
+    search_fields = ("name", "list_name")
+    readonly_fields = ("county", "no", "name", "current_version")
+
+    def has_add_permission(self, request):
+        return False  # items come from the county's reviewed YAML
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.update_item(item=obj, data=form.cleaned_data["content"], actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+
+
+@admin.register(ItemVersion)
+class ItemVersionAdmin(admin.ModelAdmin):
+    list_display = ("item", "checksum", "catalog_version", "created_at")
+    readonly_fields = ("item", "checksum", "catalog_version", "data", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CatalogVersion)
+class CatalogVersionAdmin(admin.ModelAdmin):
+    list_display = ("county", "version", "checksum", "is_current", "loaded_at")
+    readonly_fields = ("county", "version", "checksum", "source_path", "data", "is_current", "loaded_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register(Department)
+admin.site.register(Category)
+admin.site.register(Channel)

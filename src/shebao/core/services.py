@@ -1,0 +1,1 @@
+"""Writers of the core context: the only code that changes its models."""

@@ -1,0 +1,1 @@
+"""Plain-Python domain rules: no Django import anywhere in this package."""

@@ -1,0 +1,1 @@
+"""Writers of the lifeevents context: the only code that changes its models."""

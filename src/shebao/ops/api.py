@@ -1,0 +1,5 @@
+"""JSON API of the ops context."""
+
+from ninja import Router
+
+router = Router(tags=["ops"])

@@ -1,0 +1,1 @@
+"""Writers of the ops context: the only code that changes its models."""

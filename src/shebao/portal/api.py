@@ -1,0 +1,5 @@
+"""JSON API of the portal context."""
+
+from ninja import Router
+
+router = Router(tags=["portal"])

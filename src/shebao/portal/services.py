@@ -1,0 +1,1 @@
+"""Writers of the portal context: the only code that changes its models."""

@@ -1,0 +1,1 @@
+"""Writers of the reports context: the only code that changes its models."""

@@ -1,0 +1,1 @@
+"""Writers of the rules context: the only code that changes its models."""

@@ -1,0 +1,5 @@
+"""JSON API of the workbench context."""
+
+from ninja import Router
+
+router = Router(tags=["workbench"])
