@@ -20,7 +20,7 @@ DERIVED_KEYS = frozenset({
     "code", "kind", "days", "day_of_month", "holiday_deferral", "working_days", "forms", "promise",
     "steps", "channel", "channels", "online", "keywords", "summary", "notes", "scenario_code",
     "category", "department", "no", "item_no", "row", "day", "start", "end", "months", "url",
-    "schema_version", "version", "source", "short_name", "items", "description", "province", "city",
+    "schema_version", "version", "source", "short_name", "description", "province", "city",
 })
 
 

@@ -30,7 +30,7 @@ def test_item_detail_fields(client):
     assert d1["statutory_limit"]["text"].replace(" ", "") == "20个工作日"
     assert d1["statutory_limit"]["kind"] == "working_days" and d1["statutory_limit"]["days"] == 20
     assert d1["promised_limit"]["kind"] == "same_day"
-    assert d1["basis"][0]["title"] == "《中华人民共和国社会保险法》"
+    assert d1["basis"][0]["title"].strip("《》") == "中华人民共和国社会保险法"
     d16 = client.get("/api/v1/items/16").json()
     assert len(d16["material_groups"]) == 6 and all(g["scenario"] for g in d16["material_groups"])
 

@@ -1,0 +1,67 @@
+"""Staff accounts, demo accounts and API tokens."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from shebao.accounts.models import ApiToken, Role, StaffProfile
+from shebao.accounts.selectors import user_for_token
+from shebao.accounts.services import create_staff, create_token
+from shebao.catalog.models import Department
+from shebao.core.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_staff_one_per_role_passwords_printed_once(county, client):
+    out = StringIO()
+    call_command("demo", "staff", stdout=out)
+    text = out.getvalue()
+    assert {p.role for p in StaffProfile.objects.all()} == set(Role.values)
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("clerk"))
+    password = line.split("密码：")[1].strip()
+    assert client.login(username="clerk", password=password)
+    out = StringIO()
+    call_command("demo", "staff", stdout=out)
+    assert "密码：" not in out.getvalue() and "已存在" in out.getvalue()
+    out = StringIO()
+    call_command("demo", "staff", "--reset", stdout=out)
+    assert out.getvalue().count("密码：") == len(Role.values)
+
+
+def test_demo_staff_refused_in_production(settings, county):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo", "staff")
+
+
+def test_window_staff_need_a_department(county):
+    with pytest.raises(DomainError):
+        create_staff(username="x", password="pass-word-123", county=county, role=Role.CLERK)
+    with pytest.raises(DomainError):
+        create_staff(username="y", password="pass-word-123", county=county, role="boss")
+
+
+def test_tokens_are_hashed_and_revocable(county):
+    dept = Department.objects.get(county=county, code="QY")
+    user = create_staff(username="t", password="pass-word-123", county=county, role=Role.CLERK, department=dept)
+    token = create_token(user=user, name="test")
+    row = ApiToken.objects.get(user=user)
+    assert token not in row.key_hash and row.prefix == token[:8]
+    assert user_for_token(token) == user
+    assert user_for_token(token + "x") is None
+    row.revoked = True
+    row.save()
+    assert user_for_token(token) is None
+
+
+def test_token_command(county):
+    dept = Department.objects.get(county=county, code="QY")
+    create_staff(username="u", password="pass-word-123", county=county, role=Role.CLERK, department=dept)
+    out = StringIO()
+    call_command("token", "create", "u", stdout=out)
+    assert user_for_token(out.getvalue().strip()).username == "u"
+    with pytest.raises(CommandError):
+        call_command("token", "create", "nobody")
