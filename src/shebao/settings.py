@@ -30,11 +30,27 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Old keys still accepted for sessions and signatures while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+
 if PRODUCTION:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("生产模式必须设置至少 32 个字符的 SECRET_KEY 环境变量。")
+    # The same thresholds as Django's own ``check --deploy`` (security.W009), so a key that
+    # starts the server never draws that warning.
+    if (
+        not SECRET_KEY
+        or SECRET_KEY == _DEV_SECRET
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            "生产模式必须设置 SECRET_KEY 环境变量：至少 50 个字符、不少于 5 种不同字符的随机串，"
+            "例如 python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出。"
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("生产模式必须设置 ALLOWED_HOSTS 环境变量（逗号分隔的域名）。")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured("生产模式的 ALLOWED_HOSTS 不得使用通配符 *，请逐个列出域名。")
     if DEBUG:
         raise ImproperlyConfigured("生产模式不得开启 DEBUG。")
 
@@ -58,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shebao.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shebao.ops.middleware.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shebao.core.middleware.SecurityHeadersMiddleware",
@@ -110,6 +128,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed logins are counted in the database (so every worker and machine sees them): after
+# SHEBAO_LOGIN_MAX_FAILURES failures for one username from one address within
+# SHEBAO_LOGIN_LOCK_MINUTES minutes, that pair is locked for the rest of the window.
+AUTHENTICATION_BACKENDS = ["shebao.ops.throttle.ThrottledModelBackend"]
+SHEBAO_LOGIN_MAX_FAILURES = int(os.environ.get("SHEBAO_LOGIN_MAX_FAILURES", "5"))
+SHEBAO_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("SHEBAO_LOGIN_MAX_FAILURES_PER_IP", "30"))
+SHEBAO_LOGIN_LOCK_MINUTES = int(os.environ.get("SHEBAO_LOGIN_LOCK_MINUTES", "15"))
+# Behind a reverse proxy, the header that carries the client address (e.g. HTTP_X_REAL_IP);
+# empty means REMOTE_ADDR. Only set it when the proxy overwrites the header.
+SHEBAO_CLIENT_IP_HEADER = os.environ.get("SHEBAO_CLIENT_IP_HEADER", "")
+# How often ``shebao serve`` runs the case deadline job (seconds).
+SHEBAO_TICK_INTERVAL = int(os.environ.get("SHEBAO_TICK_INTERVAL", "180"))
+# Extra views for the benchmarks (a bare constant view); never on in production.
+SHEBAO_BENCH_VIEWS = os.environ.get("SHEBAO_BENCH") == "1" and not PRODUCTION
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:queue"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -132,9 +164,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# Requests larger than this are refused with 413 (see shebao.core.middleware).
+# Requests larger than this are refused with 413 (see shebao.core.middleware): 2 MB for forms
+# and JSON, SHEBAO_MAX_UPLOAD_BYTES (default 10 MB) for multipart uploads of scanned materials.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+SHEBAO_MAX_UPLOAD_BYTES = int(os.environ.get("SHEBAO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -146,10 +180,16 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    SECURE_HSTS_PRELOAD = os.environ.get("SECURE_HSTS_PRELOAD", "1") == "1"
     SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    # A working day at the window; staff sign in again the next morning.
+    SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    if not SECURE_SSL_REDIRECT:
+        # TLS ends at the reverse proxy, which redirects plain HTTP itself (README 部署).
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
                                if os.environ.get("PYTEST_CURRENT_TEST") else
@@ -164,9 +204,13 @@ SHEBAO_CATALOG_FILE = Path(os.environ.get("SHEBAO_CATALOG_FILE", DATA_DIR / "cat
 SHEBAO_PDF_FONT = os.environ.get("SHEBAO_PDF_FONT", str(BASE_DIR / "core" / "static" / "fonts" / "DroidSansFallbackFull.ttf"))
 SHEBAO_WARNING_DAYS = int(os.environ.get("SHEBAO_WARNING_DAYS", "2"))
 
+# Logs go to stderr, one line per record; SHEBAO_LOG_JSON=1 makes each line a JSON object.
+# Personal data (ID numbers, credit codes, phone numbers) is masked by a filter on the handler.
+SHEBAO_LOG_JSON = os.environ.get("SHEBAO_LOG_JSON") == "1"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "shebao.core.logging.PersonalDataFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "shebao.core.logging.JsonFormatter"},
@@ -174,9 +218,15 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json" if os.environ.get("SHEBAO_LOG_JSON") == "1" else "plain",
+            "formatter": "json" if SHEBAO_LOG_JSON else "plain",
+            "filters": ["personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SHEBAO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Our request log replaces Django's (which prints query strings).
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

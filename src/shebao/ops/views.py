@@ -1,8 +1,15 @@
-"""Operational endpoints: ``/healthz`` checks that the database answers."""
+"""Operational endpoints: ``/healthz`` checks that the database answers; a constant view for
+the benchmarks (only when ``SHEBAO_BENCH=1`` outside production)."""
+
+from __future__ import annotations
+
+import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+log = logging.getLogger(__name__)
 
 
 @never_cache
@@ -11,6 +18,12 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # any database failure means unhealthy
+    except Exception as exc:  # any database failure means unhealthy
+        log.warning("健康检查：数据库不可用（%s）", type(exc).__name__)
         return JsonResponse({"status": "error", "database": "不可用"}, status=503)
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def bench_constant(request):
+    """The baseline of bench/bench_http.py: the cheapest Django view there is."""
+    return HttpResponse(b"ok", content_type="text/plain")
