@@ -186,6 +186,132 @@ class ToleranceEntry(_Strict):
     working_days: int = Field(ge=1)
 
 
+# ------------------------------------------------------------------------------------------------
+# 一件事一次办: life-event bundles (ours, not quoted from the guide; see shebao.lifeevents)
+# ------------------------------------------------------------------------------------------------
+
+#: Query parameters the life-event pages use themselves; a question code may not take one of them.
+_RESERVED_QUESTION_CODES = frozenset({"county", "format", "page", "csrfmiddlewaretoken", "next", "lang"})
+
+#: ``{question code: [option codes]}``: true when every named question has one of the options.
+Condition = dict[str, list[str]]
+
+
+class LifeEventOption(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    help: str = ""
+
+
+class LifeEventQuestion(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    help: str = ""
+    options: list[LifeEventOption] = Field(min_length=2)
+    when: Condition = Field(default_factory=dict, description="asked only when earlier answers match")
+
+
+class LifeEventStep(_Strict):
+    """One item (and 情形) of the bundle: one case at its department when the citizen applies."""
+
+    item_no: int = Field(ge=1)
+    scenario_code: str | None = Field(default=None, description="the item's 情形; required when it has several")
+    when: Condition = Field(default_factory=dict, description="the step applies when the answers match")
+    materials_when: dict[str, Condition] = Field(
+        default_factory=dict,
+        description="conditional material (by name) → the answers under which it is needed",
+    )
+    title: str = Field(default="", description="what this step achieves, in plain words")
+    note: str = ""
+    who: str = Field(default="", description="who usually does this step, e.g. 单位经办人")
+
+
+class LifeEventSameMaterial(_Strict):
+    """Materials named differently by different items that are one and the same document."""
+
+    name: str = Field(description="the name shown in the merged list")
+    materials: list[str] = Field(min_length=2, description="material names as the items write them")
+
+
+class LifeEvent(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    short_name: str
+    summary: str
+    keywords: list[str] = Field(default_factory=list)
+    questions: list[LifeEventQuestion] = Field(default_factory=list)
+    steps: list[LifeEventStep] = Field(min_length=1)
+    same_materials: list[LifeEventSameMaterial] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_questions(self) -> LifeEvent:
+        problems: list[str] = []
+        seen: dict[str, set[str]] = {}
+
+        def check(cond: dict, where: str, known: dict[str, set[str]]) -> None:
+            for q, opts in cond.items():
+                if q not in known:
+                    problems.append(f"{where}：条件引用了未定义（或不在其之前）的问题 {q!r}")
+                    continue
+                if not opts:
+                    problems.append(f"{where}：问题 {q!r} 的条件没有列出选项")
+                for o in opts:
+                    if o not in known[q]:
+                        problems.append(f"{where}：问题 {q!r} 没有选项 {o!r}")
+
+        for q in self.questions:
+            if q.code in seen:
+                problems.append(f"问题编码 {q.code!r} 重复")
+            if q.code in _RESERVED_QUESTION_CODES:
+                problems.append(f"问题编码 {q.code!r} 是保留字")
+            check(q.when, f"问题 {q.code}", seen)
+            codes = [o.code for o in q.options]
+            if len(codes) != len(set(codes)):
+                problems.append(f"问题 {q.code}：选项编码重复")
+            seen[q.code] = set(codes)
+        for n, step in enumerate(self.steps, start=1):
+            check(step.when, f"第 {n} 步（事项 {step.item_no}）", seen)
+            for material, cond in step.materials_when.items():
+                check(cond, f"第 {n} 步（事项 {step.item_no}）材料《{material}》", seen)
+        if problems:
+            raise ValueError("；".join(f"一件事 {self.code}：{p}" for p in problems))
+        return self
+
+    def cross_reference(self, items: dict[int, Item]) -> list[str]:
+        """Problems with the items this bundle names (numbers, 情形 codes, material names)."""
+        problems: list[str] = []
+        names_in_steps: set[str] = set()
+        for n, step in enumerate(self.steps, start=1):
+            where = f"一件事 {self.code} 第 {n} 步"
+            item = items.get(step.item_no)
+            if item is None:
+                problems.append(f"{where}：事项 {step.item_no} 不存在")
+                continue
+            groups = item.material_groups
+            codes = [g.scenario_code for g in groups if g.scenario_code]
+            if step.scenario_code is not None and step.scenario_code not in codes:
+                problems.append(f"{where}：事项 {step.item_no} 没有情形 {step.scenario_code!r}")
+                continue
+            if step.scenario_code is None and len(groups) > 1:
+                problems.append(f"{where}：事项 {step.item_no} 分多种情形，须写明 scenario_code")
+                continue
+            group = next((g for g in groups if g.scenario_code == step.scenario_code), None) if step.scenario_code \
+                else (groups[0] if groups else None)
+            materials = {m.name: m for m in (group.materials if group else [])}
+            names_in_steps.update(materials)
+            for name in step.materials_when:
+                if name not in materials:
+                    problems.append(f"{where}：事项 {step.item_no} 的该情形没有材料《{name}》")
+                elif not materials[name].optional_when:
+                    problems.append(f"{where}：事项 {step.item_no} 的材料《{name}》不是视情况提供的材料")
+        for same in self.same_materials:
+            for name in same.materials:
+                if name not in names_in_steps:
+                    problems.append(f"一件事 {self.code}：same_materials《{same.name}》中的《{name}》不是任何一步的材料")
+        return problems
+
+
 class Catalog(_Strict):
     schema_version: Literal[1] = 1
     version: str = Field(description="catalog version, e.g. 2026.1")
@@ -196,6 +322,7 @@ class Catalog(_Strict):
     channels: list[Channel]
     items: list[Item]
     tolerance_list: list[ToleranceEntry] = Field(default_factory=list)
+    life_events: list[LifeEvent] = Field(default_factory=list, description="一件事 bundles (ours, not quoted)")
 
     @model_validator(mode="after")
     def _cross_references(self) -> Catalog:
@@ -230,6 +357,12 @@ class Catalog(_Strict):
                 problems.append(
                     f"容缺清单第 {row.row} 行：事项 {row.item_no} 的材料中没有标记容缺的《{row.material}》"
                 )
+        event_codes = [e.code for e in self.life_events]
+        if len(event_codes) != len(set(event_codes)):
+            problems.append("一件事编码（life_events.code）重复")
+        items_by_no = {i.no: i for i in self.items}
+        for event in self.life_events:
+            problems.extend(event.cross_reference(items_by_no))
         if problems:
             raise ValueError("；".join(problems))
         return self
