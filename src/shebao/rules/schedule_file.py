@@ -1,0 +1,104 @@
+"""Reading a year-schedule YAML (``shebao calendar load FILE``); format documented in
+``data/calendar/schedule-2027.example.yaml``.
+
+A file holds one year (``year``, ``source``, ``holidays``, ``workdays``) or several under
+``schedules:``. A date entry is ``YYYY-MM-DD`` or a range ``{from: …, to: …, name: 春节}`` (both
+ends included). A file marked ``example: true`` is refused unless explicitly allowed, so that the
+shipped example can never be mistaken for an official schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+class ScheduleFileError(ValueError):
+    """The file cannot be read; the message is in Chinese and names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    year: int
+    source: str
+    holidays: list[dt.date]
+    workdays: list[dt.date]
+
+
+def _day(value, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ScheduleFileError(f"{where}：“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
+
+
+def _dates(entries, where: str) -> list[dt.date]:
+    out: list[dt.date] = []
+    if entries is None:
+        return out
+    if not isinstance(entries, list):
+        raise ScheduleFileError(f"{where} 应为日期列表。")
+    for i, entry in enumerate(entries, 1):
+        here = f"{where} 第 {i} 项"
+        if isinstance(entry, dict):
+            if "from" not in entry or "to" not in entry:
+                raise ScheduleFileError(f"{here}：日期范围需要 from 和 to。")
+            start, end = _day(entry["from"], here), _day(entry["to"], here)
+            if end < start:
+                raise ScheduleFileError(f"{here}：to 早于 from。")
+            if (end - start).days > 31:
+                raise ScheduleFileError(f"{here}：日期范围超过 31 天，请核对。")
+            out.extend(start + dt.timedelta(days=k) for k in range((end - start).days + 1))
+        else:
+            out.append(_day(entry, here))
+    return out
+
+
+def _entry(data: dict, where: str) -> ScheduleEntry:
+    if not isinstance(data, dict):
+        raise ScheduleFileError(f"{where} 应为映射（year、source、holidays、workdays）。")
+    unknown = set(data) - {"year", "source", "holidays", "workdays", "example", "note"}
+    if unknown:
+        raise ScheduleFileError(f"{where}：未知字段 {', '.join(sorted(map(str, unknown)))}。")
+    year = data.get("year")
+    if not isinstance(year, int):
+        raise ScheduleFileError(f"{where}：缺少整数年份 year。")
+    source = str(data.get("source") or "").strip()
+    if not source:
+        raise ScheduleFileError(f"{where}：缺少 source（国务院办公厅通知的名称与文号）。")
+    return ScheduleEntry(
+        year=year,
+        source=source,
+        holidays=_dates(data.get("holidays"), f"{where} holidays"),
+        workdays=_dates(data.get("workdays"), f"{where} workdays"),
+    )
+
+
+def read_schedule_file(path: str | Path, *, allow_example: bool = False) -> list[ScheduleEntry]:
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScheduleFileError(f"找不到文件 {p}。") from None
+    except yaml.YAMLError as exc:
+        raise ScheduleFileError(f"{p} 不是合法的 YAML：{exc}") from None
+    if not isinstance(data, dict):
+        raise ScheduleFileError(f"{p} 的内容应为映射。")
+    if data.get("example") and not allow_example:
+        raise ScheduleFileError(
+            f"{p} 标记为示例文件（example: true），不是官方放假安排，拒绝加载；"
+            "请按国务院办公厅正式通知另建文件。测试时可加 --allow-example。"
+        )
+    if "schedules" in data:
+        items = data["schedules"]
+        if not isinstance(items, list) or not items:
+            raise ScheduleFileError(f"{p}：schedules 应为非空列表。")
+        return [_entry({**s, "example": data.get("example")}, f"{p} schedules 第 {i} 项") for i, s in enumerate(items, 1)]
+    return [_entry(data, str(p))]
