@@ -1,1 +1,357 @@
-"""Models of the cases context."""
+"""Cases (办件): one application moving through its item's procedure on the working-day clock.
+
+Only ``shebao.cases.services`` writes these tables. ``Case.version`` is the optimistic lock:
+every change is ``UPDATE … WHERE id = … AND version = n`` and bumps it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from shebao.cases import workflow as wf
+from shebao.catalog.models import Department, Item, ItemVersion
+from shebao.core.models import County
+from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
+
+
+class CaseCounter(models.Model):
+    """The last sequence number handed out per county, department and year (locked at intake)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "办件编号计数器"
+        verbose_name_plural = "办件编号计数器"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "department", "year"], name="uniq_case_counter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.code}-{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = wf.IN_PROGRESS, wf.STATUS_LABELS[wf.IN_PROGRESS]
+        SUSPENDED = wf.SUSPENDED, wf.STATUS_LABELS[wf.SUSPENDED]
+        FINISHED = wf.FINISHED, wf.STATUS_LABELS[wf.FINISHED]
+        REFUSED = wf.REFUSED, wf.STATUS_LABELS[wf.REFUSED]
+        NOT_ACCEPTED = wf.NOT_ACCEPTED, wf.STATUS_LABELS[wf.NOT_ACCEPTED]
+        TERMINATED = wf.TERMINATED, wf.STATUS_LABELS[wf.TERMINATED]
+
+    class Warning(models.TextChoices):
+        NORMAL = wf.NORMAL, wf.WARNING_LABELS[wf.NORMAL]
+        YELLOW = wf.YELLOW, wf.WARNING_LABELS[wf.YELLOW]
+        RED = wf.RED, wf.WARNING_LABELS[wf.RED]
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "个人"
+        UNIT = "unit", "单位"
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="cases")
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="cases")
+    case_no = models.CharField("办件编号", max_length=32, unique=True)
+    query_code = models.CharField("查询码", max_length=12)
+
+    scenario_code = models.CharField("情形编码", max_length=60, blank=True)
+    scenario_name = models.CharField("情形", max_length=200, blank=True)
+    applicant_kind = models.CharField("申请人类型", max_length=10, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_id = models.CharField("身份证号码/统一社会信用代码", max_length=18)
+    agent_name = models.CharField("经办人/代理人", max_length=50, blank=True)
+    agent_id = models.CharField("代理人身份证号码", max_length=18, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, db_index=True)
+    steps = models.JSONField("办理环节", default=list)
+    step_index = models.PositiveSmallIntegerField("当前环节序号", default=0)
+    current_step = models.CharField("当前环节", max_length=60)
+
+    tolerance = models.BooleanField("容缺受理", default=False)
+    awaiting_supplement = models.BooleanField("待补容缺材料", default=False)
+    supplement_due = models.DateField("容缺补正期限", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField("容缺提醒时间", null=True, blank=True)
+
+    received_at = models.DateTimeField("受理时间")
+    statutory_due = models.DateField("法定办结日期", null=True, blank=True)
+    promised_due = models.DateField("承诺办结日期", null=True, blank=True)
+    extended_due = models.DateField("延期后办结日期", null=True, blank=True)
+    provisional = models.BooleanField("日期暂定", default=False)
+    clock_notes = models.JSONField("时限说明", default=dict, blank=True)
+    suspended_at = models.DateTimeField("挂起时间", null=True, blank=True)
+    suspended_days = models.PositiveIntegerField("累计挂起工作日", default=0)
+    extension_days = models.PositiveIntegerField("累计延期工作日", default=0)
+    warning = models.CharField("预警", max_length=10, choices=Warning.choices, default=wf.NORMAL, db_index=True)
+
+    result = models.TextField("办理结果", blank=True)
+    refusal_reasons = models.JSONField("不予受理/办理理由", default=list, blank=True)
+    closed_at = models.DateTimeField("办结/终结时间", null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["county", "department", "status"]),
+            models.Index(fields=["status", "warning"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_no
+
+    # -- derived -----------------------------------------------------------------------------
+    @property
+    def status_label(self) -> str:
+        return wf.STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def warning_label(self) -> str:
+        return wf.WARNING_LABELS.get(self.warning, self.warning)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in wf.OPEN_STATUSES
+
+    @property
+    def effective_due(self):
+        return self.extended_due or self.promised_due or self.statutory_due
+
+    def workflow_steps(self) -> list[wf.Step]:
+        return wf.steps_from_dicts(self.steps)
+
+    @property
+    def step_kind(self) -> str:
+        steps = self.workflow_steps()
+        return steps[self.step_index].kind if steps else wf.INTAKE
+
+    def workflow_state(self) -> wf.CaseState:
+        return wf.CaseState(
+            status=self.status,
+            step_index=self.step_index,
+            steps=tuple(self.workflow_steps()),
+            awaiting_supplement=self.awaiting_supplement,
+            has_due_date=(self.promised_due or self.statutory_due) is not None,
+        )
+
+    @property
+    def item_name(self) -> str:
+        return self.item_version.data.get("name", "")
+
+    @property
+    def masked_applicant_name(self) -> str:
+        return self.applicant_name if self.applicant_kind == "unit" else mask_name(self.applicant_name)
+
+    @property
+    def masked_applicant_id(self) -> str:
+        return mask_id_number(self.applicant_id)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField("材料", max_length=200)
+    text = models.CharField("材料说明", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=10, choices=list(wf.MATERIAL_STATUS_LABELS.items()))
+    required = models.BooleanField("必需", default=True)
+    optional_when = models.CharField("需要的情形", max_length=200, blank=True)
+    tolerable = models.BooleanField("可容缺", default=False)
+    tolerance_days = models.PositiveSmallIntegerField("容缺补正工作日", null=True, blank=True)
+    tolerated = models.BooleanField("容缺后补", default=False)
+    supplied_at = models.DateTimeField("补交时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办件材料"
+        verbose_name_plural = "办件材料"
+        ordering = ["case", "order"]
+        constraints = [models.UniqueConstraint(fields=["case", "name"], name="uniq_case_material")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_status_display()}）"
+
+
+class CaseAction(models.Model):
+    """The case's timeline: one row per intake, action, reminder, expiry."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField("操作", max_length=30)
+    step_before = models.CharField("原环节", max_length=60, blank=True)
+    step_after = models.CharField("新环节", max_length=60, blank=True)
+    status_before = models.CharField("原状态", max_length=20, blank=True)
+    status_after = models.CharField("新状态", max_length=20, blank=True)
+    reason = models.TextField("理由/结果", blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField("操作人", max_length=150, blank=True)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class Suspension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField("挂起原因")
+    started_at = models.DateTimeField("挂起时间")
+    ended_at = models.DateTimeField("恢复时间", null=True, blank=True)
+    working_days = models.PositiveIntegerField("暂停工作日", default=0)
+
+    class Meta:
+        verbose_name = "挂起记录"
+        verbose_name_plural = "挂起记录"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 挂起 {self.started_at:%Y-%m-%d}"
+
+
+class Extension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField("延长工作日")
+    reason = models.TextField("延期理由")
+    due_before = models.DateField("原办结日期", null=True, blank=True)
+    due_after = models.DateField("延期后办结日期", null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "延期记录"
+        verbose_name_plural = "延期记录"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} 延期 {self.days} 个工作日"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", "受理通知"
+        NOT_ACCEPTED = "not_accepted", "不予受理通知"
+        TOLERANCE_REMINDER = "tolerance_reminder", "容缺补正提醒"
+        TERMINATED = "terminated", "终止通知"
+        RESULT = "result", "办理结果通知"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+        SKIPPED = "skipped", "无联系方式"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    channel = models.CharField("渠道", max_length=10)
+    recipient = models.CharField("接收人", max_length=200, blank=True)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    error = models.CharField("错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("生成时间")
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.status}"
+
+    @property
+    def masked_recipient(self) -> str:
+        if "@" in self.recipient:
+            user, _, host = self.recipient.partition("@")
+            return (user[:1] + "***@" + host) if user else self.recipient
+        return mask_phone(self.recipient)
+
+
+class Rating(models.Model):
+    """好差评: the applicant's rating of a finished case; 不满意/非常不满意 are 差评."""
+
+    class Level(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", "非常满意"
+        SATISFIED = "satisfied", "满意"
+        BASIC = "basically_satisfied", "基本满意"
+        DISSATISFIED = "dissatisfied", "不满意"
+        VERY_DISSATISFIED = "very_dissatisfied", "非常不满意"
+
+    BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField("评价", max_length=30, choices=Level.choices)
+    comment = models.TextField("意见", blank=True)
+    is_bad = models.BooleanField("差评", default=False, db_index=True)
+    created_at = models.DateTimeField("评价时间")
+    follow_up = models.TextField("整改回访情况", blank=True)
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up_at = models.DateTimeField("回访时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "好差评"
+        verbose_name_plural = "好差评"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_level_display()}"
+
+
+class PublicAttempt(models.Model):
+    """A failed public look-up (progress query, rating) per client IP, for rate limiting.
+
+    Kept in the database (not the per-process cache) so that the limit holds across every
+    worker and machine; the tick deletes rows older than a day.
+    """
+
+    ip = models.CharField(max_length=64, db_index=True)
+    scope = models.CharField(max_length=20)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "公开查询失败记录"
+        verbose_name_plural = "公开查询失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class JobLease(models.Model):
+    """A named lease so that only one worker or machine runs a periodic job at a time."""
+
+    name = models.CharField(max_length=60, unique=True)
+    holder = models.CharField(max_length=120)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "任务租约"
+        verbose_name_plural = "任务租约"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.holder} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

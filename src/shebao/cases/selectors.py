@@ -1,1 +1,141 @@
-"""Reads of the cases context."""
+"""Reads of the cases context, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, QuerySet, Value, When
+
+from shebao.accounts.models import Role
+from shebao.accounts.permissions import DEPARTMENT_ROLES, READ_EVERYWHERE_ROLES, act_denial, read_denial
+from shebao.cases import workflow as wf
+from shebao.cases.models import Case, CaseAction, Notification, Rating
+from shebao.cases.services.actions import load_case
+from shebao.cases.services.common import require_profile
+from shebao.core.errors import DomainError, PermissionDenied
+
+__all__ = [
+    "allowed_actions",
+    "can_see_personal_data",
+    "case_timeline",
+    "get_case",
+    "list_bad_ratings",
+    "list_cases",
+    "case_notifications",
+    "queue_for",
+]
+
+
+def _urgency():
+    return CaseWhen(
+        When(warning=wf.RED, then=Value(0)),
+        When(warning=wf.YELLOW, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def list_cases(
+    *,
+    user,
+    status: str | None = None,
+    department: str | None = None,
+    warning: str | None = None,
+    item_no: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[Case]:
+    """Cases the user may see, most urgent first (red, yellow, normal; then by due date).
+
+    Department staff see their own department only (asking for another department is 403); the
+    director sees every department of the county; the administrator sees none (403).
+    """
+    profile = require_profile(user)
+    if profile.role not in DEPARTMENT_ROLES and profile.role not in READ_EVERYWHERE_ROLES:
+        raise PermissionDenied("系统管理员负责系统维护，不能查看办件（办件含个人信息）。")
+    qs = Case.objects.select_related("department", "item", "item_version").filter(county_id=profile.county_id)
+    if profile.role in DEPARTMENT_ROLES:
+        if department and department.upper() != profile.department.code:
+            raise PermissionDenied(f"您只能查看本股室（{profile.department.short_name}）的办件。")
+        qs = qs.filter(department_id=profile.department_id)
+    elif department:
+        qs = qs.filter(department__code=department.upper())
+    if status:
+        allowed = set(wf.STATUS_LABELS) | {"open", "closed"}
+        if status not in allowed:
+            raise DomainError(f"状态“{status}”无效，可选：{'、'.join(sorted(allowed))}。")
+        if status == "open":
+            qs = qs.filter(status__in=wf.OPEN_STATUSES)
+        elif status == "closed":
+            qs = qs.filter(status__in=wf.CLOSED_STATUSES)
+        else:
+            qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=wf.OPEN_STATUSES)
+    if warning:
+        if warning not in wf.WARNING_LABELS:
+            raise DomainError(f"预警级别“{warning}”无效，可选：normal、yellow、red。")
+        qs = qs.filter(warning=warning)
+    if item_no:
+        qs = qs.filter(item__no=item_no)
+    return qs.annotate(urgency=_urgency()).order_by("urgency", "promised_due", "received_at", "id")
+
+
+def queue_for(*, user) -> QuerySet[Case]:
+    """The workbench queue: open cases of the user's department by urgency."""
+    return list_cases(user=user, open_only=True)
+
+
+def get_case(*, user, case_no: str) -> Case:
+    """One case, 404 if unknown, 403 if the user may not see it."""
+    case = load_case(case_no=case_no)
+    why = read_denial(require_profile(user), county_id=case.county_id, department_id=case.department_id)
+    if why:
+        raise PermissionDenied(why)
+    return case
+
+
+def can_see_personal_data(*, user, case: Case) -> bool:
+    """Full name/ID/phone only for the staff of the case's department (others see them masked)."""
+    profile = require_profile(user)
+    return profile.role in DEPARTMENT_ROLES and profile.department_id == case.department_id \
+        and profile.county_id == case.county_id
+
+
+def allowed_actions(*, user, case: Case) -> list[str]:
+    """The actions the user may take on the case now (for the workbench's buttons)."""
+    profile = require_profile(user)
+    state = case.workflow_state()
+    step = state.step
+    out = []
+    for action in wf.ACTIONS:
+        if act_denial(profile, county_id=case.county_id, department_id=case.department_id, action=action,
+                      step_kind=step.kind, step_name=step.name):
+            continue
+        try:
+            wf.plan(state, action)
+        except wf.WorkflowError:
+            continue
+        out.append(action)
+    return out
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseAction]:
+    return case.actions.select_related("actor").order_by("id")
+
+
+def case_notifications(*, case: Case) -> QuerySet[Notification]:
+    return case.notifications.order_by("id")
+
+
+def list_bad_ratings(*, user, pending_only: bool = False) -> QuerySet[Rating]:
+    """差评 for follow-up: a section head sees their department's, the director every department's."""
+    profile = require_profile(user)
+    if profile.role not in (Role.SECTION_HEAD, Role.DIRECTOR):
+        raise PermissionDenied("差评列表仅供股长和中心主任查看。")
+    qs = Rating.objects.select_related("case", "case__department", "follow_up_by").filter(
+        is_bad=True, case__county_id=profile.county_id
+    )
+    if profile.role == Role.SECTION_HEAD:
+        qs = qs.filter(case__department_id=profile.department_id)
+    if pending_only:
+        qs = qs.filter(follow_up="")
+    return qs.order_by("-created_at")

@@ -1,0 +1,137 @@
+"""The case's printed documents: 受理回执 and 不予受理/补正 (一次性告知) notice.
+
+Built with ``shebao.core.pdf`` (embedded CJK font, QR codes). Personal data is masked on both:
+the receipt may be left on a counter or photographed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+
+from shebao.cases import workflow as wf
+from shebao.cases.models import Case
+from shebao.core.errors import DomainError
+from shebao.core.pdf import PdfDocument, qr_image, table
+
+
+def track_url(case: Case, *, base_url: str = "") -> str:
+    base = (base_url or getattr(settings, "SHEBAO_SITE_URL", "") or "").rstrip("/")
+    return f"{base}/track/?{urlencode({'case_no': case.case_no})}"
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _due(case: Case) -> str:
+    due = case.effective_due
+    if due is None:
+        return "本事项无固定办结时限（材料齐全后及时办理）"
+    text = due.isoformat()
+    if case.extended_due:
+        text += "（已延期）"
+    if case.provisional:
+        text += "（暂定：该年度节假日安排公布后重算）"
+    return text
+
+
+def _header_rows(case: Case) -> list[list[str]]:
+    applicant = case.masked_applicant_name
+    id_label = "身份证号码" if case.applicant_kind == "person" else "统一社会信用代码"
+    rows = [
+        ["办件编号", case.case_no],
+        ["办理事项", f"{case.item.no}. {case.item_name}"],
+        ["办理部门", case.department.name],
+        ["申请人", applicant],
+        [id_label, case.masked_applicant_id],
+    ]
+    if case.scenario_name:
+        rows.insert(2, ["情形", case.scenario_name])
+    if case.agent_name:
+        rows.append(["经办人", case.agent_name[:1] + "*" * (len(case.agent_name) - 1)])
+    rows.append(["受理时间", _when(case.received_at)])
+    return rows
+
+
+def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
+    """受理回执: number, item, applicant (masked), received materials, due date, query code, QR."""
+    if case.status == wf.NOT_ACCEPTED:
+        raise DomainError("该申请不予受理，没有受理回执；请打印不予受理通知书。")
+    doc = PdfDocument(title="受理回执", subtitle=case.county.agency)
+    doc.add(table(_header_rows(case) + [["承诺办结日期", _due(case)], ["查询码", case.query_code]],
+                  col_widths=[38, 136], header=False))
+    doc.heading("已收材料")
+    rows = [["序号", "材料名称", "状态"]]
+    for i, m in enumerate(case.materials.all(), start=1):
+        if m.status == wf.MISSING and not m.tolerated:
+            continue
+        state = wf.MATERIAL_STATUS_LABELS[m.status]
+        if m.tolerated:
+            state = f"已补交（{_when(m.supplied_at)}）" if m.supplied_at else "容缺后补"
+        rows.append([str(i), m.name, state])
+    if len(rows) == 1:
+        rows.append(["—", "本事项无需提交纸质材料", ""])
+    doc.add(table(rows, col_widths=[14, 120, 40]))
+    if case.tolerance:
+        pending = [m.name for m in case.materials.all() if m.tolerated and not m.supplied_at]
+        if pending:
+            doc.heading("容缺受理")
+            doc.text(
+                f"本件为容缺受理。请于 {case.supplement_due.isoformat()} 前补交：{'、'.join(pending)}。"
+                "材料补齐后出具办理结果；逾期未补齐的，办件终止办理。"
+            )
+    doc.heading("进度查询")
+    url = track_url(case, base_url=base_url)
+    doc.add(table([[qr_image(url, 30), f"扫描二维码或访问 {url}，输入办件编号及申请人证件号码后六位"
+                                      f"（或查询码 {case.query_code}）即可查询办理进度。"]],
+                  col_widths=[36, 138], header=False))
+    doc.space(4)
+    doc.text(f"{case.county.agency}（受理专用）    打印时间：{_when(timezone.now())}", "small")
+    return doc.render()
+
+
+def notice_pdf(case: Case) -> bytes:
+    """不予受理通知书 (with the 一次性告知 of everything missing) or 容缺补正告知书."""
+    missing = [m for m in case.materials.all() if m.status == wf.MISSING]
+    if case.status == wf.NOT_ACCEPTED:
+        title = "不予受理通知书（一次性告知）"
+        intro = "经审查，您的申请不符合受理条件，决定不予受理。理由如下："
+        reasons = case.refusal_reasons
+    elif case.tolerance and any(m.tolerated and not m.supplied_at for m in missing):
+        title = "容缺受理补正告知书（一次性告知）"
+        intro = "您的申请已容缺受理。以下材料须在期限内补交，补齐后出具办理结果；逾期未补齐的，办件终止办理。"
+        reasons = []
+        missing = [m for m in missing if m.tolerated and not m.supplied_at]
+    else:
+        raise DomainError("该办件没有需要一次性告知的缺件或不予受理理由。")
+    doc = PdfDocument(title=title, subtitle=case.county.agency)
+    doc.add(table(_header_rows(case), col_widths=[38, 136], header=False))
+    doc.space(3)
+    doc.text(intro)
+    for i, r in enumerate(reasons, start=1):
+        doc.text(f"{i}. {r}")
+    doc.heading("尚需提交的材料（一次性告知）")
+    if missing:
+        rows = [["序号", "材料", "说明"]]
+        for i, m in enumerate(missing, start=1):
+            note = m.text if m.text != m.name else ""
+            if m.optional_when:
+                note = (note + "；" if note else "") + f"仅在以下情形需要：{m.optional_when}"
+            if m.tolerated and case.supplement_due:
+                note = (note + "；" if note else "") + f"请于 {case.supplement_due.isoformat()} 前补交"
+            rows.append([str(i), m.name, note])
+        doc.add(table(rows, col_widths=[14, 80, 80]))
+    else:
+        doc.text("无缺件；不予受理的理由见上。")
+    data = case.item_version.data
+    doc.space(3)
+    doc.text(
+        f"办理地点：{data.get('location') or case.department.location}；联系电话：{data.get('phone') or ''}。"
+        "根据《中华人民共和国行政许可法》第三十二条，申请材料不齐全的，一次告知需要补正的全部内容。",
+        "small",
+    )
+    doc.text(f"办件编号 {case.case_no}    日期：{_when(timezone.now())}", "small")
+    return doc.render()

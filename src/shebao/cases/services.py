@@ -1,1 +1,0 @@
-"""Writers of the cases context: the only code that changes its models."""

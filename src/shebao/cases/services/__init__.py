@@ -1,0 +1,45 @@
+"""Writers of the cases context: the only code that changes its models.
+
+Split by concern to keep each module short; import everything from here::
+
+    from shebao.cases import services
+    case = services.intake_case(user=..., item_no=36, scenario=None, applicant=services.Applicant(...),
+                                materials=[services.MaterialEntry("营业执照复印件", "received")], tolerance=True)
+    services.perform_action(user=..., case_no=case.case_no, action="advance", version=case.version)
+"""
+
+from shebao.cases.services.actions import perform_action
+from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case
+from shebao.cases.services.notify import deliver_notification, deliver_pending, queue_notification
+from shebao.cases.services.public import (
+    TrackResult,
+    rate_case,
+    record_rating_follow_up,
+    track_case,
+)
+from shebao.cases.services.tick import (
+    acquire_lease,
+    recompute_provisional_cases,
+    release_lease,
+    run_tick,
+    run_tick_with_lease,
+)
+
+__all__ = [
+    "Applicant",
+    "MaterialEntry",
+    "TrackResult",
+    "acquire_lease",
+    "deliver_notification",
+    "deliver_pending",
+    "intake_case",
+    "perform_action",
+    "queue_notification",
+    "rate_case",
+    "recompute_provisional_cases",
+    "record_rating_follow_up",
+    "release_lease",
+    "run_tick",
+    "run_tick_with_lease",
+    "track_case",
+]

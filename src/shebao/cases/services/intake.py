@@ -1,0 +1,254 @@
+"""Intake (受理): accept, accept under 容缺, or refuse (不予受理) with the 一次性告知."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from shebao.accounts.permissions import act_denial
+from shebao.cases import workflow as wf
+from shebao.cases.models import Case, CaseCounter, CaseMaterial
+from shebao.cases.services import common
+from shebao.cases.services.notify import queue_notification
+from shebao.catalog.models import Item
+from shebao.core.errors import DomainError, PermissionDenied
+from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
+from shebao.domain.privacy import mask_id_number, mask_name
+
+QUERY_CODE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who applies: a person (name + resident ID) or a unit (name + credit code), with contacts."""
+
+    kind: str
+    name: str
+    id_number: str = ""
+    credit_code: str = ""
+    phone: str = ""
+    email: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialEntry:
+    name: str
+    status: str = wf.RECEIVED
+
+
+@dataclass
+class _Valid:
+    problems: list[str] = field(default_factory=list)
+    applicant_id: str = ""
+    agent_id: str = ""
+    phone: str = ""
+
+
+def _check_applicant(a: Applicant, today: dt.date) -> _Valid:
+    out = _Valid()
+    name = (a.name or "").strip()
+    if a.kind not in ("person", "unit"):
+        out.problems.append(f"申请人类型“{a.kind}”无效，应为 person（个人）或 unit（单位）。")
+        return out
+    who = "申请人姓名" if a.kind == "person" else "单位名称"
+    if not name:
+        out.problems.append(f"{who}不能为空。")
+    elif len(name) > 100:
+        out.problems.append(f"{who}过长（最多 100 个字）。")
+    if a.kind == "person":
+        check = validate_id_number(a.id_number, today=today)
+        if not check.valid:
+            out.problems.append("申请人身份证号码无效：" + check.message)
+        else:
+            out.applicant_id = check.details.get("upgraded") or check.normalized
+    else:
+        check = validate_credit_code(a.credit_code)
+        if not check.valid:
+            out.problems.append("统一社会信用代码无效：" + check.message)
+        else:
+            out.applicant_id = check.normalized
+    if a.agent_id_number:
+        check = validate_id_number(a.agent_id_number, today=today)
+        if not check.valid:
+            out.problems.append("经办人（代理人）身份证号码无效：" + check.message)
+        else:
+            out.agent_id = check.details.get("upgraded") or check.normalized
+        if not (a.agent_name or "").strip():
+            out.problems.append("填写了经办人身份证号码，请同时填写经办人姓名。")
+    phone = validate_phone(a.phone)
+    if not phone.valid:
+        out.problems.append("联系电话无效：" + phone.message)
+    else:
+        out.phone = phone.normalized
+    if a.email and ("@" not in a.email or len(a.email) > 254):
+        out.problems.append(f"电子邮箱“{a.email}”格式不正确。")
+    return out
+
+
+def _next_case_no(*, item: Item, year: int) -> str:
+    """Sequential per county, department and year; the counter row is locked until commit."""
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(
+        county=item.county, department=item.department, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{item.department.code}-{year}-{counter.last:06d}"
+
+
+def _query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_CHARS) for _ in range(8))
+
+
+def intake_case(
+    *,
+    user,
+    item_no: int,
+    scenario: str | None,
+    applicant: Applicant,
+    materials: Sequence[MaterialEntry],
+    tolerance: bool = False,
+    refuse: bool = False,
+    refusal_reasons: Sequence[str] = (),
+    now: dt.datetime | None = None,
+) -> Case:
+    """Create a case from an intake form.
+
+    * accept — every required material received (or 告知承诺 where the item allows it);
+    * accept under 容缺 (``tolerance=True``, the applicant opts in) — only the catalog's tolerable
+      materials may be missing; sets ``supplement_due`` and holds the result until they arrive;
+    * refuse (``refuse=True`` with ``refusal_reasons``) — the case is recorded as 不予受理 and its
+      notice lists everything missing (一次性告知).
+
+    Raises ``DomainError`` (422) listing every problem, ``PermissionDenied`` (403) for a user
+    who may not accept this item's applications.
+    """
+    now = common.now_or(now)
+    today = common.today_of(now)
+    profile = common.require_profile(user)
+    item = (
+        Item.objects.select_related("department", "county", "current_version")
+        .filter(county_id=profile.county_id, no=item_no, is_active=True)
+        .first()
+    )
+    if item is None or item.current_version is None:
+        raise DomainError(f"未找到序号为 {item_no} 的服务事项。", problems=[f"事项 {item_no} 不存在或已停用。"])
+    why = act_denial(profile, county_id=item.county_id, department_id=item.department_id, action="intake")
+    if why:
+        raise PermissionDenied(why if "股室" not in why else f"事项 {item_no} 由{item.department.short_name}受理，{why}")
+
+    version = item.current_version
+    valid = _check_applicant(applicant, today)
+    check = wf.check_materials(
+        version.data,
+        scenario=scenario,
+        given=[(m.name, m.status) for m in materials],
+        tolerance=tolerance,
+        refuse=refuse,
+    )
+    problems = valid.problems + check.problems
+    reasons = [r.strip() for r in refusal_reasons if r and r.strip()]
+    if refuse and not reasons:
+        problems.append("不予受理必须写明理由。")
+    if problems:
+        raise DomainError(f"受理信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
+
+    steps = wf.build_steps(version.data.get("procedure", {}).get("steps") or [])
+    accepted_under_tolerance = bool(check.tolerated)
+    cal = common.get_calendar()
+    with transaction.atomic():
+        case_no = _next_case_no(item=item, year=today.year)
+        if refuse:
+            status, index = wf.NOT_ACCEPTED, wf.intake_index(steps)
+        else:
+            status, index = wf.IN_PROGRESS, wf.first_step_after_intake(steps)
+        clock = wf.compute_clock(
+            cal, version.data, now, tolerance_days=check.tolerance_days if accepted_under_tolerance else None
+        )
+        case = Case(
+            county=item.county,
+            department=item.department,
+            item=item,
+            item_version=version,
+            case_no=case_no,
+            query_code=_query_code(),
+            scenario_code=check.scenario_code or "",
+            scenario_name=check.scenario_name or "",
+            applicant_kind=applicant.kind,
+            applicant_name=applicant.name.strip(),
+            applicant_id=valid.applicant_id,
+            agent_name=(applicant.agent_name or "").strip(),
+            agent_id=valid.agent_id,
+            phone=valid.phone,
+            email=(applicant.email or "").strip(),
+            status=status,
+            steps=[s.as_dict() for s in steps],
+            step_index=index,
+            current_step=steps[index].name,
+            tolerance=accepted_under_tolerance,
+            awaiting_supplement=accepted_under_tolerance,
+            received_at=now,
+            refusal_reasons=reasons if refuse else [],
+            closed_at=now if refuse else None,
+            created_by=user,
+        )
+        if not refuse:
+            for key, value in common.clock_fields(clock).items():
+                setattr(case, key, value)
+            case.warning = common.warning_for(case, cal, now, status=status)
+        case.save()
+        tolerated_names = {m.name for m in check.tolerated}
+        CaseMaterial.objects.bulk_create(
+            CaseMaterial(
+                case=case,
+                order=i,
+                name=m.name,
+                text=m.text[:500],
+                status=m.status,
+                required=m.required,
+                optional_when=m.optional_when or "",
+                tolerable=m.tolerable,
+                tolerance_days=m.tolerance_days,
+                tolerated=m.name in tolerated_names,
+            )
+            for i, m in enumerate(check.materials)
+        )
+        missing = [m.name for m in check.materials if m.status == wf.MISSING and (m.required or refuse)]
+        detail = {
+            "scenario": case.scenario_code,
+            "received": [m.name for m in check.materials if m.status == wf.RECEIVED],
+            "promised": [m.name for m in check.materials if m.status == wf.PROMISED],
+            "missing": missing,
+            "tolerated": sorted(tolerated_names),
+        }
+        action = "not_accepted" if refuse else ("accept_tolerance" if accepted_under_tolerance else "accept")
+        common.add_timeline(case, action=action, actor=user, now=now,
+                            reason="；".join(reasons) if refuse else "", detail=detail)
+        label = {"not_accepted": "不予受理", "accept_tolerance": "容缺受理", "accept": "受理"}[action]
+        common.audit(
+            case,
+            action=f"intake.{action}",
+            actor=user,
+            summary=f"{label} {case.case_no}：事项 {item.no} {item.name}",
+            after={
+                **common.snapshot(case),
+                "item_no": item.no,
+                "item_version": version.pk,
+                "applicant": {
+                    "kind": case.applicant_kind,
+                    "name": mask_name(case.applicant_name) if case.applicant_kind == "person" else case.applicant_name,
+                    "id": mask_id_number(case.applicant_id),
+                },
+                "materials": detail,
+            },
+        )
+        if refuse:
+            queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
+        else:
+            queue_notification(case=case, kind="accepted", now=now, tolerated=sorted(tolerated_names))
+    return case

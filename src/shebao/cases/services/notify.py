@@ -1,0 +1,69 @@
+"""Recording and delivering messages to applicants (outbox pattern).
+
+A message is recorded on the case inside the transaction that causes it and delivered after that
+transaction commits, so a rolled-back action sends nothing and a slow gateway never holds a
+database lock. Messages that could not be delivered stay ``pending``/``failed`` and the tick
+retries them (up to :data:`MAX_ATTEMPTS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.cases import notifications
+from shebao.cases.models import Case, Notification
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> Notification:
+    subject, body = notifications.compose(kind, case, **extra)
+    route = notifications.channel_for(email=case.email, phone=case.phone)
+    note = Notification.objects.create(
+        case=case,
+        kind=kind,
+        channel=route[0] if route else "",
+        recipient=route[1] if route else "",
+        subject=subject,
+        body=body,
+        status=Notification.Status.PENDING if route else Notification.Status.SKIPPED,
+        created_at=now,
+    )
+    if route:
+        transaction.on_commit(lambda: deliver_notification(notification_id=note.pk))
+    return note
+
+
+def deliver_notification(*, notification_id: int) -> str:
+    """Send one recorded message through its channel's backend; returns the new status."""
+    note = Notification.objects.filter(pk=notification_id).first()
+    if note is None or note.status not in (Notification.Status.PENDING, Notification.Status.FAILED):
+        return note.status if note else "missing"
+    message = notifications.Message(note.channel, note.recipient, note.subject, note.body)
+    try:
+        notifications.backend_for(note.channel).send(message)
+    except Exception as exc:  # any gateway failure: record it, retry later
+        log.warning("notification %s via %s failed: %s", note.pk, note.channel, type(exc).__name__)
+        Notification.objects.filter(pk=note.pk).update(
+            status=Notification.Status.FAILED, attempts=note.attempts + 1, error=str(exc)[:300]
+        )
+        return Notification.Status.FAILED
+    Notification.objects.filter(pk=note.pk).update(
+        status=Notification.Status.SENT, attempts=note.attempts + 1, sent_at=timezone.now(), error=""
+    )
+    return Notification.Status.SENT
+
+
+def deliver_pending(*, limit: int = 200) -> int:
+    """Deliver recorded messages not yet sent (the tick calls this); returns how many were sent."""
+    ids = list(
+        Notification.objects.filter(
+            status__in=(Notification.Status.PENDING, Notification.Status.FAILED), attempts__lt=MAX_ATTEMPTS
+        ).order_by("id").values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if deliver_notification(notification_id=pk) == Notification.Status.SENT)

@@ -1,0 +1,176 @@
+"""What applicants do themselves: the progress query and 好差评; and the section head's follow-up.
+
+An applicant proves who they are with the case number plus the last 6 characters of the ID number
+or credit code (or the 8-character query code printed on the receipt). Failed attempts are counted
+per client IP in the database, so the limit holds across every worker and machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from shebao.accounts.models import Role
+from shebao.accounts.permissions import act_denial
+from shebao.cases import workflow as wf
+from shebao.cases.models import Case, PublicAttempt, Rating
+from shebao.cases.services import common
+from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+
+BAD_MATCH = "办件编号或证件号码后六位（查询码）不正确，请核对后重试。"
+
+
+def _limits() -> tuple[int, int]:
+    return (int(getattr(settings, "SHEBAO_TRACK_MAX_FAILURES", 10)),
+            int(getattr(settings, "SHEBAO_TRACK_WINDOW_SECONDS", 600)))
+
+
+def _check_rate(ip: str, now: dt.datetime) -> None:
+    limit, window = _limits()
+    since = now - dt.timedelta(seconds=window)
+    if PublicAttempt.objects.filter(ip=ip, created_at__gte=since).count() >= limit:
+        raise DomainError(f"查询失败次数过多，请 {window // 60} 分钟后再试。如忘记办件编号，请携带证件到窗口查询。",
+                          status=429)
+
+
+def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.datetime) -> Case:
+    """The case named by ``case_no`` if ``secret`` matches; failures are counted (outside any
+    transaction, so that the count survives the error raised)."""
+    ip = (ip or "unknown")[:64]
+    _check_rate(ip, now)
+    no = (case_no or "").strip().upper()
+    secret = (secret or "").strip().upper()
+    case = (
+        Case.objects.select_related("county", "department", "item_version").filter(case_no=no).first()
+        if no and len(secret) >= 6 else None
+    )
+    ok = case is not None and (
+        (len(secret) == 6 and case.applicant_id.upper().endswith(secret)) or secret == case.query_code
+    )
+    if not ok:
+        PublicAttempt.objects.create(ip=ip, scope=scope, created_at=now)
+        raise NotFound(BAD_MATCH)
+    return case
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    case_no: str
+    item_no: int
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    current_step: str
+    steps: list[dict]
+    received_at: dt.datetime
+    promised_due: dt.date | None
+    provisional: bool
+    suspended: bool
+    missing: list[str]
+    supplement_due: dt.date | None
+    closed_at: dt.datetime | None
+    result: str
+    can_rate: bool
+    rated: bool
+    applicant: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime | None = None) -> TrackResult:
+    """Public progress query: status, current step, promised date and what is still missing.
+
+    Raises 404 when the number and suffix do not match, 429 after too many failures from ``ip``.
+    """
+    now = common.now_or(now)
+    case = _authenticate(case_no=case_no, secret=id_suffix, ip=ip, scope="track", now=now)
+    materials = list(case.materials.all())
+    if case.status == wf.NOT_ACCEPTED:
+        missing = [m.name for m in materials if m.status == wf.MISSING]
+    else:
+        missing = [m.name for m in materials if m.tolerated and m.supplied_at is None and m.status == wf.MISSING]
+    done = case.status in wf.CLOSED_STATUSES
+    steps = []
+    for s in case.workflow_steps():
+        state = "done" if s.index < case.step_index or case.status == wf.FINISHED else (
+            "current" if s.index == case.step_index and not done else "pending")
+        steps.append({"name": s.name, "state": state})
+    rated = Rating.objects.filter(case=case).exists()
+    return TrackResult(
+        case_no=case.case_no,
+        item_no=case.item.no if case.item_id else 0,
+        item_name=case.item_name,
+        department=case.department.short_name,
+        status=case.status,
+        status_label=case.status_label,
+        current_step=case.current_step,
+        steps=steps,
+        received_at=case.received_at,
+        promised_due=case.effective_due,
+        provisional=case.provisional,
+        suspended=case.status == wf.SUSPENDED,
+        missing=missing,
+        supplement_due=case.supplement_due if case.awaiting_supplement else None,
+        closed_at=case.closed_at,
+        result=case.result if done else "",
+        can_rate=case.status == wf.FINISHED and not rated,
+        rated=rated,
+        applicant=case.masked_applicant_name,
+    )
+
+
+LEVEL_ALIASES = {label: value for value, label in Rating.Level.choices}
+
+
+def rate_case(*, case_no: str, id_suffix: str, level: str, comment: str = "", ip: str = "",
+              now: dt.datetime | None = None) -> Rating:
+    """好差评 by the applicant after 办结; 不满意/非常不满意 are 差评 for the section head."""
+    now = common.now_or(now)
+    value = LEVEL_ALIASES.get((level or "").strip(), (level or "").strip())
+    if value not in Rating.Level.values:
+        raise DomainError("评价等级无效，应为：" + "、".join(Rating.Level.labels) + "。")
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise DomainError("评价意见过长（最多 1000 字）。")
+    case = _authenticate(case_no=case_no, secret=id_suffix, ip=ip, scope="rate", now=now)
+    if case.status != wf.FINISHED:
+        raise DomainError(f"办件当前状态为“{case.status_label}”，办结后才能评价。")
+    is_bad = value in Rating.BAD_LEVELS
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(case=case, level=value, comment=comment, is_bad=is_bad, created_at=now)
+            common.audit(case, action="rating.create", actor="申请人",
+                         summary=f"{case.case_no} 评价：{rating.get_level_display()}",
+                         after={"level": value, "is_bad": is_bad, "comment_length": len(comment)})
+    except IntegrityError:
+        raise Conflict("该办件已经评价过，每件只能评价一次。") from None
+    return rating
+
+
+def record_rating_follow_up(*, user, rating_id: int, text: str, now: dt.datetime | None = None) -> Rating:
+    """The section head records how a 差评 was followed up (回访/整改)."""
+    now = common.now_or(now)
+    profile = common.require_profile(user)
+    rating = Rating.objects.select_related("case", "case__county").filter(pk=rating_id).first()
+    if rating is None:
+        raise NotFound(f"未找到评价 {rating_id}。")
+    case = rating.case
+    why = act_denial(profile, county_id=case.county_id, department_id=case.department_id,
+                     action="rating_follow_up")
+    if why:
+        raise PermissionDenied(why if profile.role != Role.DIRECTOR else "差评整改由所在股室股长登记，中心主任只读。")
+    if not rating.is_bad:
+        raise DomainError("只有差评（不满意、非常不满意）需要登记整改回访。")
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("请填写整改回访情况。")
+    with transaction.atomic():
+        before = {"follow_up": rating.follow_up}
+        Rating.objects.filter(pk=rating.pk).update(follow_up=text, follow_up_by=user, follow_up_at=now)
+        rating.refresh_from_db()
+        common.audit(case, action="rating.follow_up", actor=user, summary=f"{case.case_no} 差评整改回访",
+                     before=before, after={"follow_up": text})
+    return rating
