@@ -32,17 +32,23 @@ def _tick_function() -> Callable[..., object] | None:
     return getattr(services, "run_tick_with_lease", None)
 
 
-def run_tick_once(*, holder: str | None = None) -> str:
-    """Run the deadline job once; returns a short summary ("" when the cases job is absent)."""
+def run_tick_once(*, holder: str | None = None, manage_connections: bool = True) -> str:
+    """Run the deadline job once; returns a short summary ("" when the cases job is absent).
+
+    ``manage_connections`` drops stale database connections around the job, as a long-lived
+    process must; tests that run inside a transaction turn it off.
+    """
     func = _tick_function()
     if func is None:
         log.debug("办件时限任务尚未安装，跳过。")
         return ""
-    close_old_connections()
+    if manage_connections:
+        close_old_connections()
     try:
         result = func(holder=holder or default_holder())
     finally:
-        close_old_connections()
+        if manage_connections:
+            close_old_connections()
     return "" if result is None else str(result)
 
 
@@ -53,8 +59,10 @@ def _housekeeping() -> None:
 
 
 class Ticker:
-    def __init__(self, *, interval: float, parent: int | None = None, holder: str | None = None):
+    def __init__(self, *, interval: float, parent: int | None = None, holder: str | None = None,
+                 manage_connections: bool = True):
         self.interval = interval
+        self.manage_connections = manage_connections
         self.parent = parent
         self.holder = holder or default_holder()
         self.stopping = threading.Event()
@@ -68,7 +76,11 @@ class Ticker:
         return self.parent is not None and os.getppid() != self.parent
 
     def step(self) -> None:
-        for name, job in (("办件时限任务", lambda: run_tick_once(holder=self.holder)), ("限流记录清理", _housekeeping)):
+        jobs = (
+            ("办件时限任务", lambda: run_tick_once(holder=self.holder, manage_connections=self.manage_connections)),
+            ("限流记录清理", _housekeeping),
+        )
+        for name, job in jobs:
             started = time.monotonic()
             try:
                 outcome = job()
@@ -79,7 +91,8 @@ class Ticker:
                 if outcome:
                     log.info("%s：%s（%.1f 秒）", name, outcome, time.monotonic() - started)
             finally:
-                connections.close_all()
+                if self.manage_connections:
+                    connections.close_all()
         self.runs += 1
 
     def loop(self, *, max_runs: int | None = None) -> None:
