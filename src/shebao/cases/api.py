@@ -8,6 +8,13 @@ from django.conf import settings
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
+try:
+    from ninja import Status
+except ImportError:  # pragma: no cover - django-ninja before 1.5 took a (status, body) tuple
+
+    def Status(code, body):  # noqa: N802
+        return code, body
+
 from shebao.accounts.auth import TokenAuth
 from shebao.cases import pdfs, selectors, services
 from shebao.cases import workflow as wf
@@ -320,7 +327,7 @@ def create_case(request, payload: CaseIn):
         refuse=payload.refuse,
         refusal_reasons=payload.refusal_reasons,
     )
-    return 201, case_out(case, request.auth)
+    return Status(201, case_out(case, request.auth))
 
 
 @router.get("/cases", auth=STAFF, response={200: list[CaseBrief], **ERRORS}, summary="办件列表（按紧急程度排序）")
@@ -403,4 +410,4 @@ def track(request, case_no: str, id_suffix: str = Query(..., description="证件
 def rate(request, payload: RatingIn):
     rating = services.rate_case(case_no=payload.case_no, id_suffix=payload.id_suffix, level=payload.level,
                                 comment=payload.comment, ip=client_ip(request))
-    return 201, _rating_out(rating)
+    return Status(201, _rating_out(rating))
