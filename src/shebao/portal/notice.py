@@ -125,7 +125,15 @@ class Question:
 
     @property
     def prompt(self) -> str:
-        cond = self.condition.rstrip("的，,。 ")
+        """“您的情况是否属于：转往市以外就医？” from the guide's “若有转往市以外就医的”."""
+        cond = self.condition.strip().rstrip("，,。；; ")
+        for prefix in ("若有", "属于", "属", "对"):
+            if cond.startswith(prefix) and len(cond) > len(prefix) + 1:
+                cond = cond[len(prefix):]
+                break
+        for suffix in ("提供", "的"):
+            if cond.endswith(suffix) and len(cond) > len(suffix) + 1:
+                cond = cond[: -len(suffix)]
         return f"您的情况是否属于：{cond}？"
 
 
@@ -194,7 +202,7 @@ class Line:
             return ""
         text = f"可容缺：受理后 {self.tolerance_period or f'{self.tolerance_days}个工作日'}内补交"
         if self.tolerance_due:
-            text += f"，今天受理的须在 {cn_date(self.tolerance_due)} 前补交"
+            text += f"，今天受理的须在 {cn_date(self.tolerance_due)}前补交"
             if self.tolerance_provisional:
                 text += "（暂定）"
         return text
