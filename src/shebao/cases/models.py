@@ -7,6 +7,7 @@ every change is ``UPDATE … WHERE id = … AND version = n`` and bumps it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from shebao.cases import workflow as wf
@@ -84,7 +85,7 @@ class Case(models.Model):
     promised_due = models.DateField("承诺办结日期", null=True, blank=True)
     extended_due = models.DateField("延期后办结日期", null=True, blank=True)
     provisional = models.BooleanField("日期暂定", default=False)
-    clock_notes = models.JSONField("时限说明", default=dict, blank=True)
+    clock_notes = models.JSONField("时限说明", default=dict, blank=True, encoder=DjangoJSONEncoder)
     suspended_at = models.DateTimeField("挂起时间", null=True, blank=True)
     suspended_days = models.PositiveIntegerField("累计挂起工作日", default=0)
     extension_days = models.PositiveIntegerField("累计延期工作日", default=0)
@@ -196,7 +197,7 @@ class CaseAction(models.Model):
     status_before = models.CharField("原状态", max_length=20, blank=True)
     status_after = models.CharField("新状态", max_length=20, blank=True)
     reason = models.TextField("理由/结果", blank=True)
-    detail = models.JSONField("详情", default=dict, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
