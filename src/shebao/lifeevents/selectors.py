@@ -1,1 +1,274 @@
-"""Reads of the lifeevents context."""
+"""Reads of the lifeevents context.
+
+The bundles themselves are catalog data: they live in the current ``CatalogVersion.data``
+(``life_events``), validated by the catalog schema when the county's YAML is loaded, so a county
+changes its bundles by editing ``data/catalog/life_events.yaml`` — never code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shebao.catalog.models import CatalogVersion
+from shebao.catalog.schema import LifeEvent
+from shebao.catalog.selectors import list_channels, list_items, resolve_county
+from shebao.core.errors import NotFound
+from shebao.core.models import County
+from shebao.lifeevents.models import Bundle, BundlePart
+from shebao.lifeevents.plan import Plan, build_plan
+
+_parsed: dict[tuple[int, str], list[LifeEvent]] = {}
+
+
+def _current_version(county: County) -> CatalogVersion | None:
+    return CatalogVersion.objects.filter(county=county, is_current=True).order_by("-loaded_at").first()
+
+
+def list_life_events(*, county: County | str | None = None) -> list[LifeEvent]:
+    """The county's bundles, in catalog order (parsed once per catalog version and process)."""
+    c = resolve_county(county)
+    version = _current_version(c)
+    if version is None:
+        return []
+    key = (c.pk, version.checksum)
+    if key not in _parsed:
+        _parsed[key] = [LifeEvent.model_validate(d) for d in version.data.get("life_events") or []]
+    return _parsed[key]
+
+
+def get_life_event(*, code: str, county: County | str | None = None) -> LifeEvent:
+    for event in list_life_events(county=county):
+        if event.code == code:
+            return event
+    raise NotFound(f"没有“{str(code)[:40]}”这件事。可在“一件事”页面查看全部。")
+
+
+def item_numbers(event: LifeEvent) -> list[int]:
+    out: list[int] = []
+    for s in event.steps:
+        if s.item_no not in out:
+            out.append(s.item_no)
+    return out
+
+
+def plan_for(
+    *,
+    code: str,
+    answers: Mapping | None,
+    county: County | str | None = None,
+    today: dt.date | dt.datetime | None = None,
+    strict: bool = False,
+) -> Plan:
+    """The merged 一次性告知单 of bundle ``code`` for ``answers`` (raises AnswerError/NotFound)."""
+    from shebao.rules.selectors import get_calendar
+
+    c = resolve_county(county)
+    event = get_life_event(code=code, county=c)
+    rows = list_items(county=c).filter(no__in=item_numbers(event))
+    items = {i.no: i.data for i in rows}
+    departments = {i.no: i.department.name for i in rows}
+    channels = {
+        ch.code: {"code": ch.code, "name": ch.name, "kind": ch.kind, "url": ch.url, "description": ch.description}
+        for ch in list_channels(county=c)
+    }
+    return build_plan(
+        event, answers, items=items, departments=departments, cal=get_calendar(),
+        today=today or timezone.now(), channels=channels, strict=strict,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Applications (bundles of cases)
+# --------------------------------------------------------------------------------------------
+
+
+def list_bundles(*, county: County | str | None = None) -> QuerySet[Bundle]:
+    return Bundle.objects.filter(county=resolve_county(county)).prefetch_related("parts").order_by("-created_at")
+
+
+def get_bundle(*, number: str) -> Bundle:
+    bundle = Bundle.objects.filter(number=(number or "").strip().upper()).prefetch_related("parts").first()
+    if bundle is None:
+        raise NotFound("未找到该一件事编号。")
+    return bundle
+
+
+# --------------------------------------------------------------------------------------------
+# A bundle's overall status and due date, derived from its cases
+# --------------------------------------------------------------------------------------------
+
+#: Overall statuses of a bundle, in words.
+BUNDLE_STATUS_LABELS = {
+    "pending": "待受理",
+    "partly_accepted": "部分受理",
+    "in_progress": "办理中",
+    "finished": "已办结",
+    "closed": "已结束（部分事项未办成）",
+}
+
+#: A part's state: not yet accepted, 不予受理 (may be accepted again), open, finished, failed.
+PART_STATE_LABELS = {
+    "pending": "待受理",
+    "not_accepted": "不予受理（补齐材料后可重新受理）",
+    "open": "办理中",
+    "finished": "已办结",
+    "failed": "未办成",
+}
+
+
+@dataclass(frozen=True)
+class PartView:
+    order: int
+    item_no: int
+    item_name: str
+    label: str
+    title: str
+    department: str
+    department_id: int
+    location: str
+    phone: str
+    state: str
+    case_no: str
+    status_label: str
+    current_step: str
+    due: dt.date | None
+    provisional: bool
+    missing: list[str]
+    supplement_due: dt.date | None
+    accepted_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    result: str
+
+    @property
+    def state_label(self) -> str:
+        return PART_STATE_LABELS[self.state]
+
+    @property
+    def phone_display(self) -> str:
+        from shebao.portal.notice import phone_display
+
+        return phone_display(self.phone)
+
+
+@dataclass(frozen=True)
+class BundleOverview:
+    bundle: Bundle
+    number: str
+    event_code: str
+    event_name: str
+    status: str
+    parts: list[PartView]
+    due: dt.date | None
+    due_complete: bool  # every part accepted, so ``due`` is the bundle's real latest date
+    provisional: bool
+    created_at: dt.datetime
+
+    @property
+    def status_label(self) -> str:
+        return BUNDLE_STATUS_LABELS[self.status]
+
+    @property
+    def waiting(self) -> list[PartView]:
+        """Parts still to be accepted, in visiting order."""
+        return [p for p in self.parts if p.state in ("pending", "not_accepted")]
+
+    @property
+    def next_part(self) -> PartView | None:
+        return self.waiting[0] if self.waiting else None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(PART_STATE_LABELS, 0)
+        for p in self.parts:
+            out[p.state] += 1
+        return out
+
+    @property
+    def suspended(self) -> list[PartView]:
+        return [p for p in self.parts if p.status_label == "已挂起"]
+
+
+def _part_view(part: BundlePart) -> PartView:
+    from shebao.cases import workflow as wf
+
+    case = part.case
+    if case is None:
+        state = "pending"
+    elif case.status == wf.NOT_ACCEPTED:
+        state = "not_accepted"
+    elif case.status in wf.OPEN_STATUSES:
+        state = "open"
+    elif case.status == wf.FINISHED:
+        state = "finished"
+    else:
+        state = "failed"
+    missing: list[str] = []
+    if case is not None:
+        materials = list(case.materials.all())
+        if case.status == wf.NOT_ACCEPTED:
+            missing = [m.name for m in materials if m.status == wf.MISSING and m.required]
+        else:
+            missing = [m.name for m in materials if m.tolerated and m.supplied_at is None and m.status == wf.MISSING]
+    done = case is not None and case.status in wf.CLOSED_STATUSES
+    return PartView(
+        order=part.order, item_no=part.item_no, item_name=part.item_name, label=part.label, title=part.title,
+        department=part.department.short_name, department_id=part.department_id, location=part.location,
+        phone=part.phone, state=state, case_no=case.case_no if case else "",
+        status_label=case.status_label if case else "待受理",
+        current_step=case.current_step if case and not done else "",
+        due=case.effective_due if case and state in ("open", "finished") else None,
+        provisional=bool(case and case.provisional), missing=missing,
+        supplement_due=case.supplement_due if case and case.awaiting_supplement else None,
+        accepted_at=part.accepted_at, closed_at=case.closed_at if case else None,
+        result=case.result if done and case else "",
+    )
+
+
+def overall_status(states: list[str]) -> str:
+    """The bundle's status from its parts' states (see :data:`PART_STATE_LABELS`)."""
+    waiting = sum(s in ("pending", "not_accepted") for s in states)
+    if states and all(s == "finished" for s in states):
+        return "finished"
+    if not waiting and not any(s == "open" for s in states):
+        return "closed"
+    if waiting == len(states):
+        return "pending"
+    if waiting:
+        return "partly_accepted"
+    return "in_progress"
+
+
+def bundle_overview(*, bundle: Bundle, now: dt.datetime | None = None) -> BundleOverview:
+    """Status (see :func:`overall_status`) and due date (the latest of the accepted parts)."""
+    parts = [
+        _part_view(p)
+        for p in bundle.parts.select_related("department", "case", "case__department").prefetch_related(
+            "case__materials").order_by("order")
+    ]
+    dues = [p.due for p in parts if p.due]
+    return BundleOverview(
+        bundle=bundle, number=bundle.number, event_code=bundle.event_code, event_name=bundle.event_name,
+        status=overall_status([p.state for p in parts]), parts=parts, due=max(dues) if dues else None,
+        due_complete=all(p.state not in ("pending", "not_accepted") for p in parts),
+        provisional=any(p.provisional for p in parts if p.due), created_at=bundle.created_at,
+    )
+
+
+def bundles_waiting_for(*, user) -> list[BundleOverview]:
+    """Bundles of the staff member's county with a part waiting at their department."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is None or profile.department_id is None:
+        return []
+    qs = (Bundle.objects.filter(county_id=profile.county_id, parts__department_id=profile.department_id)
+          .distinct().order_by("-created_at")[:200])
+    out = []
+    for b in qs:
+        ov = bundle_overview(bundle=b)
+        if any(p.department_id == profile.department_id for p in ov.waiting):
+            out.append(ov)
+    return out

@@ -1,1 +1,229 @@
-"""Writers of the lifeevents context: the only code that changes its models."""
+"""Writers of the lifeevents context: the only code that changes its models.
+
+* :func:`start_bundle` — the first window: records the bundle (number ``YJS-2026-000012``), its
+  parts from the answered questions, and accepts the parts of the clerk's own department;
+* :func:`accept_part` — every other window: its clerk accepts their department's part;
+* :func:`track_bundle` — the applicant's progress query with bundle number + last 6 characters
+  of the ID number (or credit code), rate-limited per client IP.
+
+Cases are created only through ``shebao.cases.services.intake_case`` (which checks the clerk's
+role and department, the materials against the catalog, and sets the clock); a bundle never
+writes a case itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shebao.cases import services as case_services
+from shebao.cases.services import Applicant, MaterialEntry
+from shebao.catalog.models import CatalogVersion
+from shebao.catalog.selectors import list_items
+from shebao.core.audit import record_event
+from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
+from shebao.domain.privacy import mask_id_number
+from shebao.lifeevents import selectors
+from shebao.lifeevents.models import Bundle, BundleCounter, BundlePart, TrackAttempt
+
+BAD_MATCH = "一件事编号或证件号码后六位不正确，请核对后重试。"
+
+
+@dataclass(frozen=True)
+class PartIntake:
+    """What the clerk checked for one part: the materials and whether 容缺 applies."""
+
+    order: int
+    materials: Sequence[MaterialEntry]
+    tolerance: bool = False
+
+
+def _profile(user):
+    profile = getattr(user, "staff_profile", None) if user is not None else None
+    if profile is None:
+        raise PermissionDenied("只有本中心窗口工作人员可以受理一件事。")
+    return profile
+
+
+def _next_number(*, county, year: int) -> str:
+    counter, _ = BundleCounter.objects.select_for_update().get_or_create(county=county, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"YJS-{year}-{counter.last:06d}"
+
+
+def _check_applicant(applicant: Applicant, today: dt.date) -> tuple[str, str]:
+    """The normalised ID (or credit code) and phone, or a DomainError naming each problem."""
+    problems = []
+    if applicant.kind == "person":
+        check = validate_id_number(applicant.id_number, today=today)
+        ident = (check.details.get("upgraded") or check.normalized) if check.valid else ""
+        if not check.valid:
+            problems.append("申请人身份证号码无效：" + check.message)
+    elif applicant.kind == "unit":
+        check = validate_credit_code(applicant.credit_code)
+        ident = check.normalized if check.valid else ""
+        if not check.valid:
+            problems.append("统一社会信用代码无效：" + check.message)
+    else:
+        problems.append(f"申请人类型“{applicant.kind}”无效，应为 person（个人）或 unit（单位）。")
+        ident = ""
+    if not (applicant.name or "").strip():
+        problems.append("申请人姓名（单位名称）不能为空。")
+    phone = validate_phone(applicant.phone)
+    if not phone.valid:
+        problems.append("联系电话无效：" + phone.message)
+    if problems:
+        raise DomainError(f"申请人信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
+    return ident, phone.normalized
+
+
+def _intake(*, user, part: BundlePart, applicant: Applicant, entry: PartIntake, now: dt.datetime):
+    case = case_services.intake_case(
+        user=user, item_no=part.item_no, scenario=part.scenario_code or None, applicant=applicant,
+        materials=list(entry.materials), tolerance=entry.tolerance, now=now,
+    )
+    if part.case_id:
+        part.earlier_cases = [*part.earlier_cases, part.case.case_no]
+    part.case = case
+    part.accepted_at = now
+    part.save(update_fields=["case", "accepted_at", "earlier_cases"])
+    return case
+
+
+def start_bundle(
+    *,
+    user,
+    code: str,
+    answers: Mapping,
+    applicant: Applicant,
+    parts: Sequence[PartIntake],
+    now: dt.datetime | None = None,
+) -> Bundle:
+    """Start a bundle at the first window and accept the clerk's own parts (``parts``).
+
+    The bundle's parts are the steps that apply to ``answers``; ``parts`` names (by ``order``)
+    those this clerk accepts now — all of them must belong to the clerk's department, and at
+    least one must be given. Everything happens in one transaction: if any intake is refused by
+    the cases service (missing materials, wrong role…), nothing is recorded.
+    """
+    now = now or timezone.now()
+    profile = _profile(user)
+    county = profile.county
+    plan = selectors.plan_for(code=code, answers=answers, county=county, today=now, strict=True)
+    if not plan.steps:
+        raise DomainError(f"按所填情况，“{plan.event.name}”没有需要办理的事项，无需申请。")
+    ident, phone = _check_applicant(applicant, timezone.localdate(now))
+    rows = {i.no: i for i in list_items(county=county).filter(no__in=[s.item_no for s in plan.steps])}
+    wanted = {p.order: p for p in parts}
+    if not wanted:
+        raise DomainError("请至少受理一项本股室的事项。")
+    unknown = sorted(o for o in wanted if o < 1 or o > len(plan.steps))
+    if unknown:
+        raise DomainError(f"“{plan.event.name}”没有第 {unknown[0]} 项。")
+    for order in wanted:
+        step = plan.steps[order - 1]
+        if rows[step.item_no].department_id != profile.department_id:
+            raise PermissionDenied(
+                f"第 {order} 项（{step.label} {step.item_name}）由{rows[step.item_no].department.short_name}受理，"
+                "请由该股室窗口受理。"
+            )
+    version = CatalogVersion.objects.filter(county=county, is_current=True).first()
+    with transaction.atomic():
+        bundle = Bundle.objects.create(
+            county=county, number=_next_number(county=county, year=timezone.localdate(now).year),
+            event_code=plan.event.code, event_name=plan.event.name, answers=plan.answers,
+            catalog_checksum=version.checksum if version else "",
+            applicant_kind=applicant.kind, applicant_name=applicant.name.strip(), applicant_id=ident,
+            phone=phone, created_by=user, created_at=now,
+        )
+        part_rows = []
+        for s in plan.steps:
+            item = rows[s.item_no]
+            part_rows.append(BundlePart.objects.create(
+                bundle=bundle, order=s.order, item_no=s.item_no, item_name=s.item_name,
+                scenario_code=s.scenario_code or "", scenario_name=s.scenario_label or "", title=s.title[:100],
+                department=item.department, location=s.location or "", phone=s.phone or "",
+            ))
+        cases = [
+            _intake(user=user, part=part_rows[order - 1], applicant=applicant, entry=entry, now=now).case_no
+            for order, entry in sorted(wanted.items())
+        ]
+        record_event(
+            action="lifeevents.start", object_type="bundle", object_id=bundle.number, actor=user, county=county,
+            summary=f"受理一件事 {bundle.number}：{bundle.event_name}，共 {len(part_rows)} 项，本窗口受理 {len(cases)} 项",
+            after={"event": bundle.event_code, "answers": bundle.answers, "cases": cases,
+                   "parts": [[p.order, p.item_no, p.scenario_code] for p in part_rows],
+                   "applicant": mask_id_number(ident)},
+        )
+    return bundle
+
+
+def accept_part(*, user, number: str, order: int, intake: PartIntake, now: dt.datetime | None = None) -> Bundle:
+    """Accept one more part of a bundle at its department's window (or again after 不予受理)."""
+    from shebao.cases import workflow as wf
+
+    now = now or timezone.now()
+    profile = _profile(user)
+    with transaction.atomic():
+        bundle = Bundle.objects.select_for_update().filter(number=(number or "").strip().upper()).first()
+        if bundle is None or bundle.county_id != profile.county_id:
+            raise NotFound("未找到该一件事编号。")
+        part = bundle.parts.select_related("case", "department").filter(order=order).first()
+        if part is None:
+            raise NotFound(f"一件事 {bundle.number} 没有第 {order} 项。")
+        if part.department_id != profile.department_id:
+            raise PermissionDenied(f"第 {order} 项由{part.department.short_name}受理，请由该股室窗口受理。")
+        if part.case_id and part.case.status != wf.NOT_ACCEPTED:
+            raise Conflict(f"第 {order} 项已受理（办件编号 {part.case.case_no}），不能重复受理。")
+        applicant = Applicant(
+            kind=bundle.applicant_kind, name=bundle.applicant_name,
+            id_number=bundle.applicant_id if bundle.applicant_kind == "person" else "",
+            credit_code=bundle.applicant_id if bundle.applicant_kind == "unit" else "",
+            phone=bundle.phone,
+        )
+        case = _intake(user=user, part=part, applicant=applicant, entry=intake, now=now)
+        record_event(
+            action="lifeevents.accept_part", object_type="bundle", object_id=bundle.number, actor=user,
+            county=bundle.county, summary=f"一件事 {bundle.number} 第 {order} 项受理：{case.case_no}",
+            after={"order": order, "item_no": part.item_no, "case": case.case_no},
+        )
+    return bundle
+
+
+# --------------------------------------------------------------------------------------------
+# Public progress query
+# --------------------------------------------------------------------------------------------
+
+
+def _limits() -> tuple[int, int]:
+    return (int(getattr(settings, "SHEBAO_TRACK_MAX_FAILURES", 10)),
+            int(getattr(settings, "SHEBAO_TRACK_WINDOW_SECONDS", 600)))
+
+
+def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime | None = None):
+    """The bundle's overview when ``id_suffix`` is the last 6 characters of the applicant's ID.
+
+    404 for a wrong pair (counted per IP), 429 after too many failures (same limits as the
+    single-case query, settings ``SHEBAO_TRACK_MAX_FAILURES`` / ``SHEBAO_TRACK_WINDOW_SECONDS``).
+    """
+    now = now or timezone.now()
+    ip = (ip or "unknown")[:64]
+    limit, window = _limits()
+    if TrackAttempt.objects.filter(ip=ip, created_at__gte=now - dt.timedelta(seconds=window)).count() >= limit:
+        raise DomainError(f"查询失败次数过多，请 {window // 60} 分钟后再试。如忘记一件事编号，请携带证件到窗口查询。",
+                          status=429)
+    no = (number or "").strip().upper()
+    secret = (id_suffix or "").strip().upper()
+    bundle = Bundle.objects.filter(number=no).first() if no and len(secret) == 6 else None
+    if bundle is None or not bundle.applicant_id.upper().endswith(secret):
+        TrackAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
+        TrackAttempt.objects.create(ip=ip, created_at=now)
+        raise NotFound(BAD_MATCH)
+    return selectors.bundle_overview(bundle=bundle, now=now)
