@@ -589,9 +589,9 @@ def check(item_no: int, facts: Facts | Mapping, *, today: dt.date | None = None)
     if entry is None:
         supported = "、".join(str(n) for n in CHECKS)
         raise EligibilityError(f"事项 {item_no} 没有可自动判断的申请条件；支持的事项：{supported}。")
-    if not isinstance(facts, Facts):
-        facts = Facts.from_dict(facts, today=today)
     try:
+        if not isinstance(facts, Facts):
+            facts = Facts.from_dict(facts, today=today)
         return entry[1](facts)
     except R.RetirementError as exc:
         raise EligibilityError(str(exc)) from None

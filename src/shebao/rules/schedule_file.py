@@ -16,6 +16,16 @@ from pathlib import Path
 import yaml
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date gets our Chinese message, not PyYAML's."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ScheduleFileError(ValueError):
     """The file cannot be read; the message is in Chinese and names the file and the entry."""
 
@@ -84,7 +94,7 @@ def _entry(data: dict, where: str) -> ScheduleEntry:
 def read_schedule_file(path: str | Path, *, allow_example: bool = False) -> list[ScheduleEntry]:
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except FileNotFoundError:
         raise ScheduleFileError(f"找不到文件 {p}。") from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,125 @@
+"""Loading year schedules, the cached calendar across processes, parameters, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from shebao.core.audit import verify_chain
+from shebao.core.errors import DomainError, NotFound
+from shebao.core.models import AuditEvent
+from shebao.rules import selectors, services
+from shebao.rules.models import BenefitParameter, HolidaySchedule
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+HOLIDAYS_2027 = ["2027-01-01", "2027-02-08", "2027-02-09", "2027-02-10"]
+WORKDAYS_2027 = ["2027-02-06"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    selectors.forget_calendar()
+    yield
+    selectors.forget_calendar()
+
+
+def test_load_year_reports_changes_and_audits():
+    cal = selectors.get_calendar()
+    assert cal.is_provisional(D(2027, 2, 8))
+    result = services.load_year_schedule(
+        year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="国办发明电〔2026〕测试号", actor="管理员甲"
+    )
+    assert result.created and result.was_provisional
+    assert [d.date for d in result.changed] == [
+        D(2027, 1, 1), D(2027, 2, 6), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10)
+    ]  # fmt: skip
+    assert "此前按周一至周五暂定" in result.describe()
+    cal = selectors.get_calendar()
+    assert not cal.is_provisional(D(2027, 2, 8))
+    assert not cal.is_working_day(D(2027, 2, 8)) and cal.is_working_day(D(2027, 2, 6))
+    event = AuditEvent.objects.filter(action="rules.calendar.load").latest("id")
+    assert event.object_id == "2027" and event.actor_label == "管理员甲"
+    assert event.after["changed"][0] == "2027-01-01"
+    assert verify_chain().ok
+
+
+def test_reloading_a_year_reports_only_the_difference():
+    services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="第一次")
+    again = services.load_year_schedule(year=2027, holidays=[*HOLIDAYS_2027, "2027-02-11"], workdays=[], source="更正")
+    assert not again.created and not again.was_provisional
+    assert [d.date for d in again.changed] == [D(2027, 2, 6), D(2027, 2, 11)]
+    row = HolidaySchedule.objects.get(year=2027)
+    assert row.source == "更正" and row.revision == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"year": 2027, "holidays": HOLIDAYS_2027, "workdays": [], "source": ""}, "依据"),
+        ({"year": 2027, "holidays": ["2028-01-01"], "workdays": [], "source": "x"}, "不在 2027 年内"),
+        ({"year": 2027, "holidays": ["2027-01-01"], "workdays": ["2027-01-05"], "source": "x"}, "周六或周日"),
+        ({"year": 1800, "holidays": ["1800-01-01"], "workdays": [], "source": "x"}, "超出"),
+    ],
+)
+def test_bad_schedule_is_a_domain_error(kwargs, message):
+    with pytest.raises(DomainError, match=message):
+        services.load_year_schedule(**kwargs)
+    assert not HolidaySchedule.objects.exists()
+
+
+def test_calendar_cache_sees_changes_made_by_another_process():
+    first = selectors.get_calendar()
+    assert selectors.get_calendar() is first  # unchanged → reused, no rebuild
+    # Another worker saves a schedule: this process's cache is not told, only the database changes.
+    HolidaySchedule.objects.create(year=2027, holidays=["2027-01-01"], workdays=[], source="另一进程")
+    second = selectors.get_calendar()
+    assert second is not first and not second.is_working_day(D(2027, 1, 1))
+    # ... and edits it again (same row, new revision)
+    row = HolidaySchedule.objects.get(year=2027)
+    row.holidays = ["2027-01-01", "2027-01-04"]
+    row.save()
+    third = selectors.get_calendar()
+    assert third is not second and not third.is_working_day(D(2027, 1, 4))
+    # ... and deletes it
+    HolidaySchedule.objects.all().delete()
+    assert selectors.get_calendar().is_provisional(D(2027, 1, 4))
+
+
+def test_delete_year_schedule():
+    services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="x")
+    changed = services.delete_year_schedule(year=2027, actor="管理员")
+    assert D(2027, 2, 8) in [d.date for d in changed]
+    assert selectors.get_calendar().is_provisional(D(2027, 2, 8))
+    with pytest.raises(NotFound):
+        services.delete_year_schedule(year=2027)
+
+
+def test_default_parameters_were_seeded():
+    p = selectors.get_parameter("resident_basic_pension_national_min", on=D(2026, 6, 1))
+    assert p.value == Decimal("163") and not p.estimated
+    assert selectors.get_parameter("resident_basic_pension_national_min", on=D(2025, 6, 1)).value == Decimal("143")
+    assert selectors.get_parameter("national_urban_disposable_income", on=D(2026, 6, 1)).value == Decimal("56502")
+    spouse = selectors.get_parameter("injury_dependant_spouse_rate")
+    assert spouse.value == Decimal("0.40") and spouse.estimated and spouse.source == ""
+    assert selectors.get_parameter("shanxi_average_monthly_wage").value is None
+
+
+def test_set_benefit_parameter_audited_and_validated():
+    row = services.set_benefit_parameter(
+        key="shanxi_average_monthly_wage", label="计发基数", value="7000", effective_from=D(2027, 1, 1),
+        source="晋人社厅发〔2027〕测试号", confirmed=True, unit="元/月", actor="管理员",
+    )  # fmt: skip
+    assert row.value == Decimal("7000")
+    assert selectors.get_parameter("shanxi_average_monthly_wage", on=D(2027, 3, 1)).value == Decimal("7000")
+    assert selectors.get_parameter("shanxi_average_monthly_wage", on=D(2026, 3, 1)).value is None
+    assert AuditEvent.objects.filter(action="rules.parameter.set", object_id="shanxi_average_monthly_wage@2027-01-01").exists()
+    with pytest.raises(DomainError, match="必须填写出处"):
+        services.set_benefit_parameter(key="x", label="x", value=1, effective_from=D(2027, 1, 1), confirmed=True)
+    with pytest.raises(DomainError, match="应为数字"):
+        services.set_benefit_parameter(key="x", label="x", value="abc", effective_from=D(2027, 1, 1))
+    services.delete_benefit_parameter(key="shanxi_average_monthly_wage", effective_from=D(2027, 1, 1), actor="管理员")
+    assert not BenefitParameter.objects.filter(key="shanxi_average_monthly_wage", effective_from=D(2027, 1, 1)).exists()
