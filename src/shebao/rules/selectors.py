@@ -15,7 +15,9 @@ import threading
 from django.db.models import QuerySet
 
 from shebao.domain.benefits import Param
-from shebao.domain.workdays import WorkCalendar, make_year_schedule
+from shebao.domain.deadlines import ItemDeadlines
+from shebao.domain.deadlines import item_deadlines as domain_item_deadlines
+from shebao.domain.workdays import WorkCalendar, WorkdayAnswer, add_working_days_explained, make_year_schedule
 from shebao.rules.models import BenefitParameter, HolidaySchedule
 
 _lock = threading.Lock()
@@ -87,3 +89,18 @@ def to_param(row: BenefitParameter) -> Param:
         confirmed=row.confirmed and bool(row.source.strip()),
         unit=row.unit,
     )
+
+
+def add_working_days(start: dt.date, days: int) -> WorkdayAnswer:
+    """``days`` working days after ``start`` on the current calendar, with ``provisional`` and the
+    Chinese explanation (raises ``CalendarError`` — a ``ValueError`` — for bad input)."""
+    return add_working_days_explained(get_calendar(), start, days)
+
+
+def item_deadlines(item_data: dict, received: dt.datetime | dt.date, *, event: dt.date | None = None) -> ItemDeadlines:
+    """Statutory/promised due dates and calendar windows of one catalog item (``Item.data``).
+
+    For the cases context: store ``result.statutory.due`` / ``result.promised.due`` and
+    ``result.provisional``; recompute the provisional ones after a schedule is loaded.
+    """
+    return domain_item_deadlines(get_calendar(), item_data, received, event=event)

@@ -123,3 +123,19 @@ def test_set_benefit_parameter_audited_and_validated():
         services.set_benefit_parameter(key="x", label="x", value="abc", effective_from=D(2027, 1, 1))
     services.delete_benefit_parameter(key="shanxi_average_monthly_wage", effective_from=D(2027, 1, 1), actor="管理员")
     assert not BenefitParameter.objects.filter(key="shanxi_average_monthly_wage", effective_from=D(2027, 1, 1)).exists()
+
+
+def test_selector_shortcuts_for_other_contexts():
+    ans = selectors.add_working_days(D(2026, 12, 20), 20)
+    assert ans.provisional and ans.due == D(2027, 1, 15)
+    item = {
+        "no": 4,
+        "statutory_limit": {"label": "法定时限", "text": "30 个工作日", "kind": "working_days", "days": 30},
+        "promised_limit": {"label": "承诺时限", "text": "20 个工作日", "kind": "working_days", "days": 20},
+        "schedules": [],
+    }
+    before = selectors.item_deadlines(item, D(2026, 12, 20))
+    assert before.provisional
+    services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="x")
+    after = selectors.item_deadlines(item, D(2026, 12, 20))
+    assert not after.provisional and after.promised.due == D(2027, 1, 18)

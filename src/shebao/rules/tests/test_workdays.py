@@ -222,3 +222,29 @@ def test_between_is_antisymmetric_and_counts_days(a, b):
     if a <= b and (b - a).days < 90:
         expected = sum(1 for d in _days(a + dt.timedelta(days=1), b) if CAL.is_working_day(d)) if a < b else 0
         assert CAL.working_days_between(a, b) == expected
+
+
+@st.composite
+def year_schedules(draw):
+    """A random but valid 2027 schedule: some weekday holidays, some weekend make-up days."""
+    days = [D(2027, 1, 1) + dt.timedelta(days=k) for k in range(365)]
+    weekdays = [d for d in days if d.weekday() < 5]
+    weekends = [d for d in days if d.weekday() >= 5]
+    hol = draw(st.lists(st.sampled_from(weekdays), min_size=1, max_size=30, unique=True))
+    work = draw(st.lists(st.sampled_from(weekends), max_size=8, unique=True))
+    return make_year_schedule(2027, hol, work, "随机")
+
+
+@settings(max_examples=60, deadline=None)
+@given(sched=year_schedules(), start=st.dates(min_value=D(2026, 10, 1), max_value=D(2027, 12, 31)),
+       n=st.integers(min_value=1, max_value=200))  # fmt: skip
+def test_invariants_hold_with_a_loaded_year(sched, start, n):
+    cal = WorkCalendar({2027: sched})
+    due = cal.add_working_days(start, n)
+    assert cal.is_working_day(due)
+    assert cal.working_days_between(start, due) == n
+    assert due == naive_add_working_days(cal, start, n)
+    for d in sched.holidays:
+        assert not cal.is_working_day(d)
+    for d in sched.workdays:
+        assert cal.is_working_day(d)
