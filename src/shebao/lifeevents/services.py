@@ -37,11 +37,13 @@ BAD_MATCH = "一件事编号或证件号码后六位不正确，请核对后重�
 
 @dataclass(frozen=True)
 class PartIntake:
-    """What the clerk checked for one part: the materials and whether 容缺 applies."""
+    """What the clerk checked for one part: the materials, whether 容缺 applies, or 不予受理."""
 
     order: int
     materials: Sequence[MaterialEntry]
     tolerance: bool = False
+    refuse: bool = False
+    refusal_reasons: Sequence[str] = ()
 
 
 def _profile(user):
@@ -87,7 +89,8 @@ def _check_applicant(applicant: Applicant, today: dt.date) -> tuple[str, str]:
 def _intake(*, user, part: BundlePart, applicant: Applicant, entry: PartIntake, now: dt.datetime):
     case = case_services.intake_case(
         user=user, item_no=part.item_no, scenario=part.scenario_code or None, applicant=applicant,
-        materials=list(entry.materials), tolerance=entry.tolerance, now=now,
+        materials=list(entry.materials), tolerance=entry.tolerance, refuse=entry.refuse,
+        refusal_reasons=list(entry.refusal_reasons), now=now,
     )
     if part.case_id:
         part.earlier_cases = [*part.earlier_cases, part.case.case_no]

@@ -69,7 +69,9 @@ def _qr_data_uri(url: str) -> str:
 
 
 def _client_ip(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    from shebao.lifeevents.api import client_ip
+
+    return client_ip(request)[:64]
 
 
 def _staff_profile(request):
