@@ -6,15 +6,37 @@ the receipt may be left on a counter or photographed.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
+from reportlab.platypus import Paragraph
 
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case
 from shebao.core.errors import DomainError
-from shebao.core.pdf import PdfDocument, qr_image, table
+from shebao.core.pdf import PdfDocument, qr_image, styles
+from shebao.core.pdf import table as _table
+
+# The shipped CJK font (DroidSansFallbackFull) has no Latin glyphs, so case numbers, dates and
+# codes would print blank: runs of ASCII are set in the standard Helvetica instead.
+_ASCII_RUN = re.compile(r"[!-~](?:[ -~]*[!-~])?")
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    marked = _ASCII_RUN.sub(lambda m: f'<font name="Helvetica">{m.group(0)}</font>', escape(str(text)))
+    return Paragraph(marked.replace("\n", "<br/>"), styles()[style])
+
+
+def table(rows, col_widths=None, header=True):
+    return _table([[_p(c, "cell") if isinstance(c, str) else c for c in row] for row in rows],
+                  col_widths=col_widths, header=header)
+
+
+def _text(doc: PdfDocument, text: str, style: str = "body") -> None:
+    doc.add(_p(text, style))
 
 
 def track_url(case: Case, *, base_url: str = "") -> str:
@@ -63,7 +85,7 @@ def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
     doc = PdfDocument(title="受理回执", subtitle=case.county.agency)
     doc.add(table(_header_rows(case) + [["承诺办结日期", _due(case)], ["查询码", case.query_code]],
                   col_widths=[38, 136], header=False))
-    doc.heading("已收材料")
+    doc.add(_p("已收材料", "h2"))
     rows = [["序号", "材料名称", "状态"]]
     for i, m in enumerate(case.materials.all(), start=1):
         if m.status == wf.MISSING and not m.tolerated:
@@ -78,18 +100,18 @@ def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
     if case.tolerance:
         pending = [m.name for m in case.materials.all() if m.tolerated and not m.supplied_at]
         if pending:
-            doc.heading("容缺受理")
-            doc.text(
+            doc.add(_p("容缺受理", "h2"))
+            _text(doc,
                 f"本件为容缺受理。请于 {case.supplement_due.isoformat()} 前补交：{'、'.join(pending)}。"
                 "材料补齐后出具办理结果；逾期未补齐的，办件终止办理。"
             )
-    doc.heading("进度查询")
+    doc.add(_p("进度查询", "h2"))
     url = track_url(case, base_url=base_url)
     doc.add(table([[qr_image(url, 30), f"扫描二维码或访问 {url}，输入办件编号及申请人证件号码后六位"
                                       f"（或查询码 {case.query_code}）即可查询办理进度。"]],
                   col_widths=[36, 138], header=False))
     doc.space(4)
-    doc.text(f"{case.county.agency}（受理专用）    打印时间：{_when(timezone.now())}", "small")
+    _text(doc, f"{case.county.agency}（受理专用）    打印时间：{_when(timezone.now())}", "small")
     return doc.render()
 
 
@@ -110,10 +132,10 @@ def notice_pdf(case: Case) -> bytes:
     doc = PdfDocument(title=title, subtitle=case.county.agency)
     doc.add(table(_header_rows(case), col_widths=[38, 136], header=False))
     doc.space(3)
-    doc.text(intro)
+    _text(doc, intro)
     for i, r in enumerate(reasons, start=1):
-        doc.text(f"{i}. {r}")
-    doc.heading("尚需提交的材料（一次性告知）")
+        _text(doc, f"{i}. {r}")
+    doc.add(_p("尚需提交的材料（一次性告知）", "h2"))
     if missing:
         rows = [["序号", "材料", "说明"]]
         for i, m in enumerate(missing, start=1):
@@ -125,13 +147,13 @@ def notice_pdf(case: Case) -> bytes:
             rows.append([str(i), m.name, note])
         doc.add(table(rows, col_widths=[14, 80, 80]))
     else:
-        doc.text("无缺件；不予受理的理由见上。")
+        _text(doc, "无缺件；不予受理的理由见上。")
     data = case.item_version.data
     doc.space(3)
-    doc.text(
+    _text(doc,
         f"办理地点：{data.get('location') or case.department.location}；联系电话：{data.get('phone') or ''}。"
         "根据《中华人民共和国行政许可法》第三十二条，申请材料不齐全的，一次告知需要补正的全部内容。",
         "small",
     )
-    doc.text(f"办件编号 {case.case_no}    日期：{_when(timezone.now())}", "small")
+    _text(doc, f"办件编号 {case.case_no}    日期：{_when(timezone.now())}", "small")
     return doc.render()

@@ -1,0 +1,246 @@
+"""Citizen side: progress query (rate-limited), 好差评 and follow-up; PDFs; notifications; audit verify."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from shebao.cases import services
+from shebao.cases.models import Notification, PublicAttempt, Rating
+from shebao.cases.notifications import LoggingSmsBackend
+from shebao.cases.tests.conftest import applicant_for, intake_payload, materials_of
+from shebao.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _accept(staff, county, item_no=36, *, missing=(), tolerance=False, email="", kind=None):
+    kind = kind or ("unit" if item_no == 36 else "person")
+    a = applicant_for(kind)
+    if email:
+        a["email"] = email
+    return services.intake_case(
+        user=staff("clerk", "SY" if item_no == 36 else "CJ"), item_no=item_no, scenario=None,
+        applicant=services.Applicant(**a),
+        materials=[services.MaterialEntry(m["name"], m["status"]) for m in materials_of(county, item_no, missing=missing)],
+        tolerance=tolerance,
+    )
+
+
+def _finish(staff, case, dept="SY"):
+    case = services.perform_action(user=staff("reviewer", dept), case_no=case.case_no, action="advance",
+                                   version=case.version)
+    return services.perform_action(user=staff("approver", dept), case_no=case.case_no, action="finish",
+                                   version=case.version, result="准予登记")
+
+
+def test_track_by_id_suffix_and_query_code(api, staff, county):
+    case = _accept(staff, county, missing=("社会保险登记表",), tolerance=True)
+    anon = api(None)
+    r = anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:]})
+    assert r.status_code == 200, r.content.decode()
+    body = r.json()
+    assert body["status"] == "in_progress" and body["current_step"] == "审核"
+    assert body["missing"] == ["社会保险登记表"] and body["supplement_due"]
+    assert body["promised_due"] and body["can_rate"] is False
+    assert case.applicant_id not in r.content.decode()
+    r = anon.get("/api/v1/track", {"case_no": case.case_no.lower(), "id_suffix": case.query_code})
+    assert r.status_code == 200
+
+
+def test_track_refused_case_lists_everything_missing(staff, county):
+    case = services.intake_case(
+        user=staff("clerk", "SY"), item_no=36, scenario=None, applicant=services.Applicant(**applicant_for("unit")),
+        materials=[services.MaterialEntry(m["name"], m["status"])
+                   for m in materials_of(county, 36, missing=("营业执照复印件", "用工备案表"))],
+        refuse=True, refusal_reasons=["材料不全"],
+    )
+    result = services.track_case(case_no=case.case_no, id_suffix=case.applicant_id[-6:], ip="1.2.3.4")
+    assert result.status == "not_accepted" and set(result.missing) == {"营业执照复印件", "用工备案表"}
+
+
+def test_track_rate_limited_after_ten_failures(api, staff, county):
+    case = _accept(staff, county)
+    anon = api(None)
+    for i in range(10):
+        r = anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": f"00000{i}"})
+        assert r.status_code == 404
+        assert "不正确" in r.json()["detail"]
+    # the 11th is refused even with the right suffix
+    r = anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:]})
+    assert r.status_code == 429 and "次数过多" in r.json()["detail"]
+    # another client is not affected
+    other = anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:]},
+                     REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 200
+    assert PublicAttempt.objects.filter(ip="127.0.0.1").count() == 10
+
+
+def test_unknown_case_and_wrong_suffix_look_the_same(api, staff, county):
+    case = _accept(staff, county)
+    anon = api(None)
+    a = anon.get("/api/v1/track", {"case_no": "SY-2026-999999", "id_suffix": case.applicant_id[-6:]})
+    b = anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": "123456"})
+    assert a.status_code == b.status_code == 404 and a.json() == b.json()
+
+
+def test_rating_after_finish_and_bad_rating_follow_up(api, staff, county):
+    case = _accept(staff, county)
+    anon = api(None)
+    payload = {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:], "level": "不满意", "comment": "等太久"}
+    r = anon.post("/api/v1/ratings", payload, content_type="application/json")
+    assert r.status_code == 422 and "办结后" in r.json()["detail"]
+    case = _finish(staff, case)
+    assert anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": case.query_code}).json()["can_rate"]
+    r = anon.post("/api/v1/ratings", {**payload, "level": "很差"}, content_type="application/json")
+    assert r.status_code == 422
+    r = anon.post("/api/v1/ratings", {**payload, "id_suffix": "000000"}, content_type="application/json")
+    assert r.status_code == 404
+    r = anon.post("/api/v1/ratings", payload, content_type="application/json")
+    assert r.status_code == 201, r.content.decode()
+    rating = r.json()
+    assert rating["is_bad"] is True and rating["level"] == "dissatisfied"
+    assert anon.post("/api/v1/ratings", payload, content_type="application/json").status_code == 409
+    # listed for the department's section head and the director, nobody else
+    assert [x["id"] for x in api("section_head", "SY").get("/api/v1/ratings/bad").json()] == [rating["id"]]
+    assert [x["id"] for x in api("director").get("/api/v1/ratings/bad").json()] == [rating["id"]]
+    assert api("section_head", "QY").get("/api/v1/ratings/bad").json() == []
+    for role, dept in (("clerk", "SY"), ("reviewer", "SY"), ("approver", "SY"), ("admin", None)):
+        assert api(role, dept).get("/api/v1/ratings/bad").status_code == 403
+    url = f"/api/v1/ratings/{rating['id']}/follow-up"
+    body = {"text": "已电话回访，说明了审批环节所需时间"}
+    for role, dept in (("approver", "SY"), ("section_head", "QY"), ("director", None), ("admin", None)):
+        assert api(role, dept).post(url, body, content_type="application/json").status_code == 403
+    assert api("section_head", "SY").post(url, {"text": " "}, content_type="application/json").status_code == 422
+    r = api("section_head", "SY").post(url, body, content_type="application/json")
+    assert r.status_code == 200 and r.json()["follow_up"] == body["text"]
+    assert api("section_head", "SY").get("/api/v1/ratings/bad?pending=true").json() == []
+    detail = api("clerk", "SY").get(f"/api/v1/cases/{case.case_no}").json()
+    assert detail["rating"]["level_label"] == "不满意"
+
+
+def test_good_rating_needs_no_follow_up(staff, county):
+    case = _finish(staff, _accept(staff, county))
+    rating = services.rate_case(case_no=case.case_no, id_suffix=case.applicant_id[-6:], level="非常满意", ip="x")
+    assert rating.is_bad is False
+    with pytest.raises(Exception) as exc:
+        services.record_rating_follow_up(user=staff("section_head", "SY"), rating_id=rating.pk, text="x")
+    assert "差评" in str(exc.value)
+    assert Rating.objects.count() == 1
+
+
+def test_receipt_and_notice_pdfs(api, staff, county):
+    case = _accept(staff, county, missing=("社会保险登记表",), tolerance=True)
+    client = api("clerk", "SY")
+    receipt = client.get(f"/api/v1/cases/{case.case_no}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    assert b"ShebaoCJK" in receipt.content or b"FontFile2" in receipt.content  # the CJK font is embedded
+    notice = client.get(f"/api/v1/cases/{case.case_no}/notice.pdf")
+    assert notice.status_code == 200 and notice.content.startswith(b"%PDF")
+    complete = _accept(staff, county)
+    assert client.get(f"/api/v1/cases/{complete.case_no}/notice.pdf").status_code == 422
+
+
+def test_receipt_text(staff, county, tmp_path):
+    from shebao.cases.pdfs import receipt_pdf, track_url
+
+    if subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    case = _accept(staff, county, missing=("社会保险登记表",), tolerance=True)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(receipt_pdf(case, base_url="http://shebao.example/"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    compact = text.replace(" ", "").replace("\n", "")
+    for needle in (case.case_no, "受理回执", "失业保险用人单位新参保", case.query_code, "社会保险登记表", "容缺后补"):
+        assert needle in compact, needle
+    assert case.applicant_id not in compact and case.masked_applicant_id in compact
+    assert track_url(case, base_url="http://shebao.example/") == f"http://shebao.example/track/?case_no={case.case_no}"
+
+
+def test_notifications_recorded_and_delivered(staff, county, django_capture_on_commit_callbacks):
+    LoggingSmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        by_mail = _accept(staff, county, email="hr@example.com")
+        by_sms = _accept(staff, county)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hr@example.com"]
+    assert "受理" in mail.outbox[0].subject and by_mail.case_no in mail.outbox[0].body
+    assert len(LoggingSmsBackend.outbox) == 1 and by_sms.case_no in LoggingSmsBackend.outbox[0].body
+    assert Notification.objects.filter(status="sent").count() == 2
+    n = Notification.objects.get(case=by_sms)
+    assert n.channel == "sms" and "*" in n.masked_recipient
+
+
+def test_failed_notification_is_retried_by_tick(staff, county, settings):
+    settings.SHEBAO_NOTIFICATION_BACKENDS = {"sms": "shebao.cases.tests.test_public.BrokenSms"}
+    case = _accept(staff, county)
+    n = Notification.objects.get(case=case)
+    assert n.status == "pending"  # inside the test transaction nothing was committed, so nothing sent
+    assert services.deliver_notification(notification_id=n.pk) == "failed"
+    n.refresh_from_db()
+    assert n.attempts == 1 and "gateway down" in n.error
+    settings.SHEBAO_NOTIFICATION_BACKENDS = {}
+    LoggingSmsBackend.outbox.clear()
+    assert services.run_tick()["notifications_sent"] == 1
+    n.refresh_from_db()
+    assert n.status == "sent"
+
+
+class BrokenSms:
+    channel = "sms"
+
+    def send(self, message):
+        raise RuntimeError("gateway down")
+
+
+def test_audit_verify_detects_edit_and_delete(staff, county, capsys):
+    case = _finish(staff, _accept(staff, county))
+    call_command("audit", "verify")
+    assert "完整" in capsys.readouterr().out
+    event = AuditEvent.objects.filter(object_id=case.case_no).order_by("id")[1]
+    AuditEvent.objects.filter(pk=event.pk).update(summary="篡改后的摘要")
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    assert f"事件 #{event.pk}" in capsys.readouterr().err
+    original = AuditEvent.objects.get(pk=event.pk)
+    # restore the edit, then delete another event
+    from shebao.core.audit import _digest, _hashed_fields
+
+    original.summary = event.summary
+    assert _digest(prev_hash=original.prev_hash, fields=_hashed_fields(original)) == original.hash
+    AuditEvent.objects.filter(pk=event.pk).update(summary=event.summary)
+    call_command("audit", "verify")
+    victim = AuditEvent.objects.filter(object_id=case.case_no).order_by("id")[2]
+    AuditEvent.objects.filter(pk=victim.pk).delete()
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    err = capsys.readouterr().err
+    assert "删除" in err and f"事件 #{victim.pk + 1}" in err or "删除" in err
+
+
+def test_every_action_writes_an_audit_event(staff, county):
+    case = _accept(staff, county)
+    count = AuditEvent.objects.filter(object_id=case.case_no).count()
+    case = services.perform_action(user=staff("reviewer", "SY"), case_no=case.case_no, action="suspend",
+                                   version=case.version, reason="公示")
+    case = services.perform_action(user=staff("reviewer", "SY"), case_no=case.case_no, action="resume",
+                                   version=case.version)
+    events = list(AuditEvent.objects.filter(object_id=case.case_no).order_by("id"))
+    assert len(events) == count + 2
+    assert events[-2].before["status"] == "in_progress" and events[-2].after["status"] == "suspended"
+    assert events[-1].actor.username == "reviewer_sy"
+
+
+def test_openapi_lists_case_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/cases", "/api/v1/cases/{case_no}", "/api/v1/cases/{case_no}/actions", "/api/v1/track",
+                 "/api/v1/ratings", "/api/v1/cases/{case_no}/receipt.pdf", "/api/v1/cases/{case_no}/notice.pdf"):
+        assert path in schema["paths"], path
+    assert "intake_payload" not in str(schema)
+
+
+def test_intake_payload_helper_uses_catalog(county):
+    assert intake_payload(county, 36)["materials"]
