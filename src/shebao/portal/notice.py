@@ -193,7 +193,7 @@ class Line:
         if self.signature:
             parts.append(self.signature)
         if self.promise:
-            parts.append("告知承诺（本人签署承诺书）")
+            parts.append("告知承诺制（签署承诺书）")
         return parts
 
     @property
@@ -273,7 +273,7 @@ def promise_sentence(due: DueDate | None, today: dt.date) -> str:
     if due.kind == "same_day":
         if due.due == today:
             return f"如果今天申请，承诺当日办结：{cn_date(due.due)}{mark}。"
-        return f"今天是休息日，下一个工作日 {cn_date(due.due)}{mark}申请即可当日办结。"
+        return f"如果今天申请，承诺于 {cn_date(due.due)}{mark}办结（今天是休息日，顺延至下一个工作日）。"
     return f"如果今天申请，承诺于 {cn_date(due.due)}{mark}前办结。"
 
 

@@ -183,7 +183,7 @@ def test_item_page_marks_provisional_dates(client, today):
 def test_item_page_monthly_cutoff_and_same_day(client, today):
     today(dt.date(2026, 11, 29))  # a Sunday, after the 25th
     assert "承诺于 2026年12月25日（周五）前办结" in text_of(client.get("/items/18/"))
-    assert "下一个工作日 2026年11月30日（周一）" in text_of(client.get("/items/39/"))
+    assert "如果今天申请，承诺于 2026年11月30日（周一）办结（今天是休息日" in text_of(client.get("/items/39/"))
     today(dt.date(2026, 11, 30))
     assert "承诺当日办结：2026年11月30日（周一）" in text_of(client.get("/items/39/"))
 
