@@ -4,10 +4,9 @@ Rules implemented
 -----------------
 * 《国务院关于职工工作时间的规定》(国务院令第174号, 1995) art. 7: Saturday and Sunday are the weekly
   rest days; every other day is a working day unless the annual schedule says otherwise.
-* 《全国年节及纪念日放假办法》(国务院令第644号, 2013; 第270号, 1999; revised 2024 by 国务院令第795号)
-  and the State Council General Office's yearly notice on holiday arrangements (e.g. 国办发明电
-  〔2025〕7号 of 2025-11-04 for 2026): the official holidays (节假日) and the make-up working days
-  (调休上班日) of each year.
+* 《全国年节及纪念日放假办法》 (as revised in 2024, in force 2025-01-01) and the State Council
+  General Office's yearly notice on holiday arrangements (for 2026: the notice of 2025-11-04):
+  the official holidays (节假日) and the make-up working days (调休上班日) of each year.
 * 《中华人民共和国行政许可法》 art. 82: time limits counted in working days exclude statutory holidays.
 
 Data sources, most authoritative first
