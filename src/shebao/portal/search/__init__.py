@@ -13,6 +13,7 @@ from shebao.portal.search.engine import (
     Suggestion,
     validate_query,
 )
+from shebao.portal.search.highlight import segments as highlight_segments
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -20,6 +21,7 @@ __all__ = [
     "QueryError",
     "SearchEngine",
     "SearchOutcome",
+    "highlight_segments",
     "Suggestion",
     "validate_query",
 ]

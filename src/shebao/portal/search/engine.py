@@ -124,6 +124,7 @@ class SearchOutcome:
             "out_of_scope": self.out_of_scope,
             "out_of_scope_hint": self.out_of_scope_hint,
             "suggestions": [s.as_dict() for s in self.suggestions],
+            "unsure": self.unsure,
         }
 
 

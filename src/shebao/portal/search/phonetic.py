@@ -106,7 +106,12 @@ class Lexicon:
         return covered, pieces
 
     def from_latin(self, text: str) -> list[tuple[str, str]]:
-        """Known words a Latin run may stand for: [(word, "pinyin"|"initials"), …]."""
+        """Known words a Latin run may stand for: [(word, "pinyin"|"initials"), …].
+
+        The run is first read as one string of pinyin (``shebaoka buban``, ``she bao ka``); when
+        that covers too little of it, each space-separated token is read on its own, as pinyin
+        or else as initials (``sbk``, ``tsgz``).
+        """
         letters = re.sub(r"[^a-z]", "", text)
         if len(letters) < 2:
             return []
@@ -115,7 +120,13 @@ class Lexicon:
             return [(w, "pinyin") for p in pieces for w in sorted(self.by_full[p])]
         out: list[tuple[str, str]] = []
         for token in text.split():
-            if len(token) < 2 or len(token) > 12:
+            if len(token) < 2 or len(token) > 30:
+                continue
+            covered, pieces = self._segment(token, self.by_full, self.max_full)
+            if pieces and covered >= 0.7 * len(token):
+                out.extend((w, "pinyin") for p in pieces for w in sorted(self.by_full[p]))
+                continue
+            if len(token) > 12:
                 continue
             covered, pieces = self._segment(token, self.by_initials, self.max_initials)
             if covered == len(token) and all(len(p) >= 2 for p in pieces):
