@@ -17,7 +17,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shebao.catalog.schema import LifeEvent, LifeEventStep
 from shebao.core.errors import DomainError
@@ -157,11 +157,12 @@ class PlanStep:
     phone: str | None
     online: bool
     notice: Notice
+    repeated: bool = False  # the same item appears in several steps (with different 情形)
 
     @property
     def label(self) -> str:
-        """``事项34（工亡待遇）``: how the merged list names this step."""
-        return f"事项{self.item_no}" + (f"（{self.scenario_label}）" if self.scenario_label else "")
+        """``事项7``, or ``事项34（工亡待遇）`` when item 34 appears more than once in the plan."""
+        return f"事项{self.item_no}" + (f"（{self.scenario_label}）" if self.repeated and self.scenario_label else "")
 
     @property
     def full_name(self) -> str:
@@ -215,6 +216,8 @@ class MergedMaterial:
         """``共3张（事项4：1张；事项7：2张）``; unknown counts are said to be unknown."""
         if not self.shared:
             return self.sources[0].line.copies or "指南未注明份数"
+        if not any(s.line.copies for s in self.sources):
+            return "指南均未注明份数"
         parts = [f"{s.step.label}：{s.line.copies or '未注明份数'}" for s in self.sources]
         total = self.copies_total
         if total:
@@ -229,6 +232,21 @@ class MergedMaterial:
     def conditional(self) -> bool:
         """Needed only under conditions the applicant has not answered (for every source)."""
         return all(s.line.condition for s in self.sources)
+
+    @property
+    def remarks(self) -> list[str]:
+        """Form, copies, seal, signature, condition and 容缺 per source; once when all agree."""
+        per = []
+        for s in self.sources:
+            bits = [s.line.forms_text, *s.line.requirements]
+            if s.line.condition_text:
+                bits.append(s.line.condition_text)
+            if s.line.tolerance_text:
+                bits.append(s.line.tolerance_text)
+            per.append((s.step.label, "，".join(bits)))
+        if len({text for _, text in per}) == 1:
+            return [per[0][1]]
+        return [f"{label}：{text}" for label, text in per]
 
     @property
     def tolerance_texts(self) -> list[str]:
@@ -380,6 +398,11 @@ def build_plan(
             phone=item.get("phone"), online=bool(item.get("online")), notice=notice,
         ))
 
+    counts: dict[int, int] = {}
+    for ps in steps:
+        counts[ps.item_no] = counts.get(ps.item_no, 0) + 1
+    steps = [replace(ps, repeated=True) if counts[ps.item_no] > 1 else ps for ps in steps]
+
     alias = {_norm_name(n): same.name for same in event.same_materials for n in same.materials}
     merged: dict[str, MergedMaterial] = {}
     not_needed: list[NotNeeded] = []
@@ -411,59 +434,68 @@ def build_plan(
 # --------------------------------------------------------------------------------------------
 
 
+def _p(text: str, style: str = "body"):
+    """A paragraph with the portal's CJK/Latin font switching (the CJK font has no ASCII glyphs)."""
+    from reportlab.platypus import Paragraph
+
+    from shebao.core import pdf
+    from shebao.portal.notice import pdf_markup
+
+    return Paragraph(pdf_markup(text), pdf.styles()[style])
+
+
+def _table(rows: list[list[str]], widths: list[float], *, header: bool = True):
+    from shebao.core import pdf
+
+    return pdf.table([[_p(c, "cell") for c in row] for row in rows], col_widths=widths, header=header)
+
+
 def render_plan_pdf(plan: Plan, *, url: str, agency: str = "") -> bytes:
     """The merged notice as an A4 PDF (embedded CJK font) with a QR code linking to ``url``."""
     from shebao.core import pdf
 
-    doc = pdf.PdfDocument(title=f"一次性告知单 · {plan.event.name}", subtitle=agency or "")
-    doc.text(f"告知日期：{cn_date(plan.today)}", "small")
+    doc = pdf.PdfDocument(title="一次性告知单", subtitle=agency or "")
+    doc.add(_p(f"一件事：{plan.event.name}", "h2"))
+    doc.add(_p(f"告知日期：{cn_date(plan.today)}", "small"))
     if plan.answer_summary:
         doc.heading("您的情况")
-        doc.add(pdf.table([[q, a] for q, a in plan.answer_summary], col_widths=[84, 90], header=False))
+        doc.add(_table([[q, a] for q, a in plan.answer_summary], [84, 90], header=False))
     if not plan.steps:
         doc.heading("需要办理的事项")
-        doc.text("按您的回答，这件事不需要到社保中心办理任何事项。如情况有变，请重新填写或致电咨询。")
+        doc.add(_p("按您的回答，这件事不需要到社保中心办理任何事项。如情况有变，请重新填写或致电咨询。"))
         return _finish(doc, plan, url)
 
-    doc.heading(f"需要办理的事项（共{len(plan.steps)}项，按先后顺序）")
+    doc.add(_p(f"需要办理的事项（共{len(plan.steps)}项，按先后顺序）", "h2"))
     rows = [["顺序", "事项", "办理部门", "承诺时限"]]
     for s in plan.steps:
         extra = [x for x in (s.who, s.note) if x]
-        rows.append([str(s.order), f"{s.title}\n（{s.label}：{s.full_name}）" + ("\n" + "；".join(extra) if extra else ""),
+        rows.append([str(s.order), f"{s.title}\n事项{s.item_no}：{s.full_name}" + ("\n" + "；".join(extra) if extra else ""),
                      s.department, s.notice.promised_sentence])
-    doc.add(pdf.table(rows, col_widths=[12, 80, 32, 50]))
-    doc.text(plan.latest_due_sentence, "small")
+    doc.add(_table(rows, [12, 80, 32, 50]))
+    doc.add(_p(plan.latest_due_sentence, "small"))
 
-    doc.heading(f"请带齐以下材料（合并后共{len(plan.materials)}种）")
+    doc.add(_p(f"请带齐以下材料（合并后共{len(plan.materials)}种）", "h2"))
     if plan.materials:
         rows = [["序号", "材料", "哪些事项需要（指南原文）", "份数", "说明"]]
         for m in plan.materials:
             need = "\n".join(f"{s.step.label}：{s.line.text}" for s in m.sources)
-            remarks = []
-            for s in m.sources:
-                bits = [s.line.forms_text] + s.line.requirements
-                if s.line.condition_text:
-                    bits.append(s.line.condition_text)
-                if s.line.tolerance_text:
-                    bits.append(s.line.tolerance_text)
-                remarks.append((f"{s.step.label}：" if m.shared else "") + "，".join(bits))
-            rows.append([str(m.no), m.name, need, m.copies_text, "\n".join(remarks)])
-        doc.add(pdf.table(rows, col_widths=[10, 30, 58, 34, 42]))
+            rows.append([str(m.no), m.name, need, m.copies_text, "\n".join(m.remarks)])
+        doc.add(_table(rows, [10, 30, 58, 34, 42]))
     for s in plan.steps_without_materials:
-        doc.text(f"{s.label}：{s.notice.materials_note or '指南未列出需提交的材料，请按办理渠道办理或致电咨询。'}",
-                 "small")
+        doc.add(_p(f"{s.label}：{s.notice.materials_note or '指南未列出需提交的材料，请按办理渠道办理或致电咨询。'}",
+                   "small"))
     if plan.not_needed:
-        doc.text("按您的回答无需提供：" + "；".join(f"{n.step.label} {n.material}（{n.condition}）"
-                                                 for n in plan.not_needed), "small")
+        doc.add(_p("按您的回答无需提供：" + "；".join(f"{n.step.label} {n.material}（{n.condition}）"
+                                                for n in plan.not_needed), "small"))
 
     doc.heading("要去的窗口（按顺序）")
     rows = [["顺序", "地点", "办理的事项", "电话"]]
     for stop in plan.stops:
         names = "\n".join(f"{s.label} {s.title}" + ("（也可网上办理）" if s.online else "") for s in stop.steps)
         rows.append([f"第{stop.no}站", f"{stop.location}\n{stop.department}", names, "\n".join(stop.phones)])
-    doc.add(pdf.table(rows, col_widths=[14, 60, 70, 30]))
+    doc.add(_table(rows, [14, 60, 70, 30]))
     for note in plan.event.notes:
-        doc.text(f"说明：{note}", "small")
+        doc.add(_p(f"说明：{note}", "small"))
     return _finish(doc, plan, url)
 
 
@@ -471,10 +503,10 @@ def _finish(doc, plan: Plan, url: str) -> bytes:
     from shebao.core import pdf
     from shebao.portal.notice import HOURS_TEXT
 
-    doc.text(f"办公时间：{HOURS_TEXT}。", "small")
+    doc.add(_p(f"办公时间：{HOURS_TEXT}。", "small"))
     if plan.provisional:
-        doc.text("注：标“暂定”的日期所在年度的法定节假日安排尚未公布，暂按周一至周五计算，公布后以实际为准。", "small")
+        doc.add(_p("注：标“暂定”的日期所在年度的法定节假日安排尚未公布，暂按周一至周五计算，公布后以实际为准。", "small"))
     doc.space(4)
-    doc.add(pdf.table([[pdf.qr_image(url, 26), pdf.para(f"扫码查看本告知单的最新版本：\n{url}", "small")]],
+    doc.add(pdf.table([[pdf.qr_image(url, 26), _p(f"扫码查看本告知单的最新版本：\n{url}", "small")]],
                       col_widths=[32, 142], header=False))
     return doc.render()

@@ -48,8 +48,8 @@ def _event(request, code: str):
 
 
 def _raw_answers(request, event) -> dict[str, str]:
-    data = request.POST if request.method == "POST" else request.GET
-    return {q.code: data.get(q.code, "") for q in event.questions if data.get(q.code)}
+    """The answers in the query string (forms that POST keep them in their action URL)."""
+    return {q.code: request.GET.get(q.code, "") for q in event.questions if request.GET.get(q.code)}
 
 
 def _query(answers: dict[str, str]) -> str:
