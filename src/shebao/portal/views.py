@@ -8,6 +8,7 @@ through the rules context; this module only presents them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
@@ -77,73 +78,77 @@ _FALLBACK_CAL = None
 
 
 def search_items(query: str, *, county) -> dict:
-    """Search through the search engine (``selectors_search``); a plain substring match until it lands.
+    """Search with the portal search engine (``selectors_search.search``), shaped for the templates.
 
-    Returns ``{"results": [{"no", "name", "score", "summary", "highlights"}…], "out_of_scope": bool,
-    "scope_hint": str, "suggestions": [...]}``.
+    Returns ``{"results": [{"no", "name", "score", "summary", "matched", "name_html", "summary_html"}…],
+    "out_of_scope": bool, "scope_hint": str, "unsure": bool, "suggestions": [{"no", "name"}…],
+    "understood": [...]}``. An empty or over-long query raises ``DomainError`` (422, Chinese).
     """
-    try:
-        from shebao.portal import selectors_search
-    except ImportError:
-        selectors_search = None
-    fn = getattr(selectors_search, "search", None) if selectors_search else None
-    if fn is not None:
-        return _normalise_search(fn(query, county=county), county=county)
-    return _fallback_search(query, county=county)
+    from shebao.portal import selectors_search
+
+    return _normalise_search(selectors_search.search(query, county=county), county=county)
+
+
+def _field(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def _highlight(text: str, words) -> str:
+    """``text`` escaped, with every occurrence of the matched words wrapped in <mark>."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    words = sorted({w for w in words if w and len(w) >= 1 and w in text}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[pos : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))
 
 
 def _normalise_search(answer, *, county) -> dict:
-    if hasattr(answer, "as_dict"):
-        answer = answer.as_dict()
-    elif hasattr(answer, "model_dump"):
-        answer = answer.model_dump()
-    elif not isinstance(answer, dict):
+    if not isinstance(answer, dict) and not hasattr(answer, "results"):
         answer = {"results": list(answer)}
     items = {i.no: i for i in catalog.list_items(county=county)}
     results = []
-    for r in answer.get("results") or []:
-        r = r if isinstance(r, dict) else (r.as_dict() if hasattr(r, "as_dict") else vars(r))
-        item = items.get(r.get("no"))
+    for r in _field(answer, "results", None) or []:
+        item = items.get(_field(r, "no"))
         if item is None:
             continue
+        matched = list(_field(r, "matched", None) or _field(r, "highlights", None) or [])
+        summary = item.data.get("summary", "")
         results.append(
             {
                 "no": item.no,
                 "name": item.name,
-                "score": r.get("score"),
-                "summary": item.data.get("summary", ""),
-                "highlights": r.get("highlights") or r.get("matched") or [],
-                "why": r.get("why") or r.get("reason") or "",
+                "score": _field(r, "score"),
+                "summary": summary,
+                "matched": matched,
+                "name_html": _highlight(item.name, matched),
+                "summary_html": _highlight(summary, matched),
             }
         )
+    suggestions = []
+    for s in _field(answer, "suggestions", None) or []:
+        item = items.get(_field(s, "no"))
+        if item is not None:
+            suggestions.append({"no": item.no, "name": item.name})
+    hint = _field(answer, "out_of_scope_hint", None) or _field(answer, "scope_hint", None) or ""
+    if suggestions:  # shown first, as the 1–3 best guesses; the rest below them
+        shown = {s["no"] for s in suggestions}
+        results = [r for r in results if r["no"] not in shown]
     return {
         "results": results,
-        "out_of_scope": bool(answer.get("out_of_scope")),
-        "scope_hint": answer.get("scope_hint") or answer.get("where") or answer.get("message") or "",
-        "unsure": bool(answer.get("unsure") or answer.get("suggest")),
-    }
-
-
-def _fallback_search(query: str, *, county) -> dict:
-    q = query.strip()
-    scored = []
-    for item in catalog.list_items(county=county):
-        d = item.data
-        hay = [d["name"], d.get("list_name", ""), *d.get("keywords", []), d.get("summary", "")]
-        hits = [w for w in hay if w and (q in w or w in q)]
-        if hits:
-            score = 2.0 if (q in d["name"] or d["name"] in q) else 1.0
-            scored.append((score + 0.1 * len(hits), item, hits))
-    scored.sort(key=lambda t: (-t[0], t[1].no))
-    return {
-        "results": [
-            {"no": i.no, "name": i.name, "score": round(s, 2), "summary": i.data.get("summary", ""),
-             "highlights": hits[:3], "why": ""}
-            for s, i, hits in scored[:8]
-        ],
-        "out_of_scope": False,
-        "scope_hint": "",
-        "unsure": False,
+        "out_of_scope": bool(_field(answer, "out_of_scope", False)),
+        "scope_hint": hint,
+        "unsure": bool(_field(answer, "unsure", False)) or bool(suggestions),
+        "suggestions": suggestions,
+        "understood": list(_field(answer, "understood", None) or []),
     }
 
 
@@ -236,7 +241,7 @@ def home(request):
 def search(request):
     county = _county(request)
     q, error = _clean_query(request)
-    answer = {"results": [], "out_of_scope": False, "scope_hint": "", "unsure": False}
+    answer = {"results": [], "out_of_scope": False, "scope_hint": "", "unsure": False, "suggestions": []}
     status = 200
     if error:
         status = 422

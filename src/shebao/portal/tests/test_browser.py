@@ -33,11 +33,14 @@ def no_horizontal_scroll(page) -> bool:
 def test_search_item_wizard_notice_pdf(page, live_url, tmp_path, screenshot):
     page.goto(live_url("/"))
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    page.get_by_label("用一句话说说您要办的事").fill("丧葬费")
+    page.get_by_label("用一句话说说您要办的事").fill("我爸去世了城居保的钱怎么领")
     page.keyboard.press("Enter")
-    result = page.locator('#search-results a[href="/items/21/"]')
-    result.wait_for()
-    result.click()
+    first = page.locator("#search-results .results li").first.locator("a.title")
+    first.wait_for()
+    assert first.get_attribute("href") == "/items/21/"
+    assert page.locator("#search-results mark").count() > 0  # why it matched, highlighted
+    screenshot(page, "search")
+    first.click()
 
     page.wait_for_url(re.compile(r"/items/21/$"))
     assert page.locator("h1").inner_text() == "城乡居民基本养老保险一次性支付"

@@ -90,6 +90,40 @@ def test_search_page_finds_items_in_everyday_words(client):
     assert 'href="/items/40/"' in html or 'href="/items/39/"' in html
 
 
+def test_search_with_the_engine_colloquial_and_out_of_scope(client):
+    r = client.get("/search/", {"q": "社保卡丢了咋办"})
+    html = r.content.decode()
+    first = re.search(r'<a class="title" href="/items/(\d+)/">', html)
+    assert first and first.group(1) == "40"
+    assert "<mark>" in html  # why it matched
+    r = client.get("/search/", {"q": "医保报销"})
+    text = text_of(r)
+    assert "不归社会保险中心办理" in text and "医疗保障局" in text
+    assert 'class="results"' not in r.content.decode()
+
+
+def test_search_suggests_when_unsure(client, monkeypatch):
+    from shebao.portal.search import Hit, SearchOutcome, Suggestion
+
+    outcome = SearchOutcome(
+        query="社保卡", results=(Hit(39, "社会保障卡新申请办理", 5.0, ("社保卡",)), Hit(40, "社会保障卡补换卡办理", 4.9, ("社保卡",)),
+                                Hit(37, "失业保险待遇核定给付", 1.5, ("卡",))),
+        unsure=True, suggestions=(Suggestion(39, "社会保障卡新申请办理"), Suggestion(40, "社会保障卡补换卡办理")),
+    )
+    monkeypatch.setattr("shebao.portal.selectors_search.search", lambda q, county=None: outcome)
+    r = client.get("/search/", {"q": "社保卡"})
+    text = text_of(r)
+    assert "不太确定您要办哪一件，是下面这几件吗" in text
+    assert "其他可能相关的事项" in text
+    html = r.content.decode()
+    assert html.count('href="/items/39/"') == 1 and 'href="/items/37/"' in html
+
+
+def test_search_empty_query_shows_the_form(client):
+    r = client.get("/search/", {"q": "  "})
+    assert r.status_code == 200 and 'id="q"' in r.content.decode()
+
+
 def test_search_fragment_for_htmx(client):
     r = client.get("/search/", {"q": "社保卡"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200
