@@ -153,3 +153,14 @@ def test_phone_tap_targets_are_large(phone_page, live_url):
              .filter(el => el.getBoundingClientRect().height < 40).map(el => el.textContent.trim())"""
     )
     assert small == []
+
+
+def test_notice_prints_as_a_clean_sheet(page, live_url, screenshot):
+    page.goto(live_url("/items/30/notice/?scenario=construction_project"))
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".site-footer").is_visible()
+    assert not page.get_by_role("link", name="下载 PDF 告知单").is_visible()
+    assert page.locator(".notice-doc").is_visible()
+    assert page.locator("#notice-materials li").count() == 7
+    screenshot(page, "notice-30-print")
