@@ -213,8 +213,10 @@ class SearchEngine:
                 for tok in tokenize.tokens(text):
                     put(tok, w, tok)
                 for exp in self.knowledge.expand(text):
-                    for tok in tokenize.tokens(exp.canonical):
-                        put(tok, w * ITEM_SYNONYM_FACTOR, exp.variant)
+                    toks = tokenize.tokens(exp.canonical)
+                    for tok in toks:
+                        sub = any(tok != o and tok in o for o in toks)
+                        put(tok, w * ITEM_SYNONYM_FACTOR * (SUBWORD_FACTOR if sub else 1.0), exp.variant)
             per_item.append(terms)
         self.postings: dict[str, list[tuple[int, float, str]]] = defaultdict(list)
         for idx, terms in enumerate(per_item):
@@ -245,7 +247,11 @@ class SearchEngine:
             self.knowledge.synonym_words() | keywords | self.knowledge.topic_words()
             | {c for cues in self.knowledge.category_cues.values() for c in cues}
         )
-        self.lexicon = Lexicon(lexicon_words, initials_vocabulary=initials_words)
+        self.lexicon = Lexicon(
+            lexicon_words,
+            initials_vocabulary=initials_words,
+            avoid=self.knowledge.topic_words() - self.knowledge.synonym_words(),
+        )
         self.known_words = set(self.postings) | lexicon_words
         self.generic_terms = set(self.knowledge.generic)
         for word in self.knowledge.generic:

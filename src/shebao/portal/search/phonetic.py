@@ -70,7 +70,12 @@ class Lexicon:
 
     MAX_WORD = 8
 
-    def __init__(self, vocabulary: Iterable[str], *, initials_vocabulary: Iterable[str] = ()):
+    def __init__(
+        self, vocabulary: Iterable[str], *, initials_vocabulary: Iterable[str] = (), avoid: Iterable[str] = ()
+    ):
+        """``avoid``: words an ambiguous set of initials should not be read as when another
+        reading exists (the out-of-scope topics' words)."""
+        self.avoid = frozenset(avoid)
         self.words: set[str] = {w for w in vocabulary if is_han(w) and 2 <= len(w) <= self.MAX_WORD}
         self.by_full: dict[str, set[str]] = defaultdict(set)
         self.by_fuzzy: dict[str, set[str]] = defaultdict(set)
@@ -132,6 +137,8 @@ class Lexicon:
             if covered == len(token) and all(len(p) >= 2 for p in pieces):
                 for p in pieces:
                     found = sorted(self.by_initials[p])
+                    preferred = [w for w in found if w not in self.avoid]
+                    found = preferred or found  # sybx: 失业保险 rather than 生育保险
                     if len(found) <= 3:
                         out.extend((w, "initials") for w in found)
         return out
