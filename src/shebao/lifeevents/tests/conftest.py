@@ -1,10 +1,9 @@
 """Fixtures for the 一件事 tests: staff per role and department, tokens, valid identifiers, and
-the browser (Debian's chromium through Playwright; never ``playwright install``)."""
+the browser (the portal's Playwright fixtures)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from zoneinfo import ZoneInfo
 
@@ -14,9 +13,6 @@ from django.test import Client
 from shebao.domain.identifiers import id_check_char, uscc_check_char
 
 BJ = ZoneInfo("Asia/Shanghai")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def person_id(seq: int = 123, birth: str = "19650101") -> str:
@@ -98,45 +94,18 @@ def all_received(county, item_no: int, scenario: str | None = None, *, missing=(
 
 
 # -- browser -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium_browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("SHEBAO_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and SHEBAO_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        if os.environ.get("SHEBAO_REQUIRE_BROWSER") == "1":
-            raise
-        pytest.skip("playwright is not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-    pw.stop()
-
-
-@pytest.fixture
-def page(chromium_browser):
-    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 900},
-                                           accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    yield pg
-    context.close()
-
-
-@pytest.fixture
-def live_catalog(live_server, settings):
-    """Transaction tests flush the database: load the county catalog again for the live server."""
-    from shebao.catalog.services import load_catalog_file
-
-    load_catalog_file(path=str(settings.SHEBAO_CATALOG_FILE))
-    return live_server
+# The portal's browser fixtures (Debian's chromium via Playwright, never ``playwright install``;
+# skipped when /usr/bin/chromium is missing unless SHEBAO_REQUIRE_BROWSER=1; the database snapshot
+# restored after each transactional test's flush) are reused as they are.
+from shebao.portal.tests.conftest import (  # noqa: E402, F401
+    allow_orm_beside_playwright,
+    browser,
+    db_snapshot,
+    live_catalog,
+    live_url,
+    page,
+    pytest_runtest_teardown,
+)
 
 
 def pdftotext_available() -> bool:
