@@ -51,12 +51,25 @@ class Site:
     var_dir: Path
 
 
+_PREPARE = """
+import json
+from io import StringIO
+from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from shebao.accounts.services import create_token
+call_command("migrate", interactive=False, verbosity=0)
+call_command("catalog", "load", stdout=StringIO())
+call_command("demo", "staff", stdout=StringIO())
+User = get_user_model()
+print(json.dumps({u: create_token(user=User.objects.get(username=u)) for u in ("head", "clerk")}))
+"""
+
+
 def prepare_site(db: ScratchDatabase, var_dir: Path, **env_extra: str) -> Site:
+    """Migrate, load the catalog, create the demo staff and their tokens (one subprocess)."""
     env = db.env(var_dir, **env_extra)
-    shebao("migrate", "--no-input", "-v", "0", env=env)
-    shebao("catalog", "load", env=env)
-    shebao("demo", "staff", env=env)
-    tokens = {u: shebao("token", "create", u, env=env).stdout.strip() for u in ("head", "clerk")}
+    out = shebao("shell", "--no-imports", "-c", _PREPARE, env=env).stdout
+    tokens = json.loads(out.strip().splitlines()[-1])
     return Site(db=db, env=env, tokens=tokens, var_dir=var_dir)
 
 
