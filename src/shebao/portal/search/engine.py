@@ -49,6 +49,7 @@ FIELD_WEIGHTS = {
     "detail": 0.4,
 }
 ITEM_SYNONYM_FACTOR = 0.8  # an item's word reached through the synonym table
+WHOLE_KEYWORD_FACTOR = 1.2
 QUERY_WEIGHTS = {"query": 1.0, "typo": 0.85, "pinyin": 0.9, "initials": 0.75, "synonym": 0.9, "combo": 0.8}
 PHRASE_WEIGHT = 1.2
 # Texts that earn a bonus when found whole in a question, with their share of it.
@@ -211,7 +212,8 @@ class SearchEngine:
             for fld, text in ts:
                 w = FIELD_WEIGHTS[fld]
                 for tok in tokenize.tokens(text):
-                    put(tok, w, tok)
+                    # A keyword that is one word by itself (城居保) says more than one containing it.
+                    put(tok, w * (WHOLE_KEYWORD_FACTOR if fld == "keyword" and tok == text else 1.0), tok)
                 for exp in self.knowledge.expand(text):
                     toks = tokenize.tokens(exp.canonical)
                     for tok in toks:

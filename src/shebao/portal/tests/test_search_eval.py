@@ -1,9 +1,14 @@
 """The search, measured on its labelled evaluation set (search_eval.yaml) through the service.
 
-Figures reached when the thresholds were set (436 queries, 60 out of scope): top-1 0.95,
+Figures reached when the thresholds were set (493 queries, 67 out of scope): top-1 0.95,
 top-3 1.00, out-of-scope precision 1.00 and recall 1.00. The thresholds below are those minus
 a small margin, so that a change to the catalog's keywords or the knowledge tables that makes
 search clearly worse fails here. Run with ``-s`` to see the figures by kind of query.
+
+These figures are on queries the knowledge tables were tuned with. The two held-out batches at
+the end of the file measured, before any change made for them: top-1 0.89 / 0.91, top-3 0.95 /
+0.98, out-of-scope precision 1.00 / 1.00, recall 0.95 / 0.86 — a fairer guess of how the search
+does on questions nobody has seen yet.
 """
 
 from __future__ import annotations
