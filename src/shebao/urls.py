@@ -11,5 +11,6 @@ urlpatterns = [
     path("reports/", include("shebao.reports.urls")),
     path("life-events/", include("shebao.lifeevents.urls")),
     path("", include("shebao.ops.urls")),
+    path("", include("shebao.cases.urls")),
     path("", include("shebao.portal.urls")),
 ]

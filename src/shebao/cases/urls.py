@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shebao.cases import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("track/", views.track, name="track"),
+    path("track/rate/", views.rate, name="rate"),
+]

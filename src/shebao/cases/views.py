@@ -1,1 +1,66 @@
-"""Pages of the cases context."""
+"""Pages of the cases context for citizens: the progress query (办件查询) and 好差评.
+
+The applicant proves who they are with the case number and the last 6 characters of the ID number
+or credit code (or the query code on the receipt), always POSTed, never in a URL. Rate limiting
+and every rule live in ``shebao.cases.services.public``; these views show its Chinese messages.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shebao.cases import services
+from shebao.cases.models import Rating
+from shebao.core.errors import DomainError
+from shebao.ops.throttle import client_ip
+
+MISSING_INPUT = "请填写办件编号和申请人证件号码后六位（或回执上的查询码）。"
+
+
+def _credentials(data) -> tuple[str, str]:
+    return (data.get("case_no") or "").strip().upper()[:32], (data.get("id_suffix") or "").strip().upper()[:8]
+
+
+def _ctx(case_no: str = "", **extra) -> dict:
+    return {"case_no": case_no, "levels": Rating.Level.choices, **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """GET: the form (``?case_no=`` from the receipt's QR code prefills it). POST: the query."""
+    if request.method == "GET":
+        return render(request, "cases/track.html", _ctx((request.GET.get("case_no") or "").strip().upper()[:32]))
+    case_no, suffix = _credentials(request.POST)
+    if not case_no or len(suffix) < 6:
+        return render(request, "cases/track.html", _ctx(case_no, error=MISSING_INPUT), status=400)
+    try:
+        result = services.track_case(case_no=case_no, id_suffix=suffix, ip=client_ip(request))
+    except DomainError as exc:
+        return render(request, "cases/track.html", _ctx(case_no, error=exc.message), status=exc.status)
+    return render(request, "cases/track.html", _ctx(case_no, result=result, id_suffix=suffix))
+
+
+@require_POST
+def rate(request):
+    """好差评 after 办结; on any error the page shows the progress again with what was typed."""
+    case_no, suffix = _credentials(request.POST)
+    level = (request.POST.get("level") or "").strip()
+    comment = (request.POST.get("comment") or "")[:1000]
+    if not case_no or len(suffix) < 6:
+        return render(request, "cases/track.html", _ctx(case_no, error=MISSING_INPUT), status=400)
+    ip = client_ip(request)
+    try:
+        rating = services.rate_case(case_no=case_no, id_suffix=suffix, level=level, comment=comment, ip=ip)
+    except DomainError as exc:
+        ctx = _ctx(case_no, rating_error=exc.message, level=level, comment=comment, id_suffix=suffix)
+        if exc.status in (404, 429):
+            ctx = _ctx(case_no, error=exc.message)
+        else:
+            try:
+                ctx["result"] = services.track_case(case_no=case_no, id_suffix=suffix, ip=ip)
+            except DomainError as again:
+                ctx = _ctx(case_no, error=again.message)
+        return render(request, "cases/track.html", ctx, status=exc.status)
+    result = services.track_case(case_no=case_no, id_suffix=suffix, ip=ip)
+    return render(request, "cases/track.html", _ctx(case_no, result=result, id_suffix=suffix, rated=rating))
