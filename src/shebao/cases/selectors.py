@@ -18,6 +18,7 @@ __all__ = [
     "can_see_personal_data",
     "case_timeline",
     "get_case",
+    "intake_checklist",
     "list_bad_ratings",
     "list_cases",
     "case_notifications",
@@ -77,6 +78,46 @@ def list_cases(
     if item_no:
         qs = qs.filter(item__no=item_no)
     return qs.annotate(urgency=_urgency()).order_by("urgency", "promised_due", "received_at", "id")
+
+
+def intake_checklist(*, user, item_no: int, scenario: str | None = None) -> dict:
+    """What the intake form shows for an item (and 情形): scenarios, steps, materials with flags.
+
+    Raises 403 when the user may not take in this item (another department's item, or a role
+    that does no intake), 404 for an unknown item.
+    """
+    from shebao.catalog.selectors import get_item
+
+    profile = require_profile(user)
+    item = get_item(county=profile.county, no=item_no)
+    why = act_denial(profile, county_id=item.county_id, department_id=item.department_id, action="intake")
+    if why:
+        raise PermissionDenied(why)
+    data = item.current_version.data if item.current_version else item.data
+    groups = data.get("material_groups") or []
+    check = wf.check_materials(data, scenario=scenario, given=[], tolerance=False, refuse=True)
+    return {
+        "item_no": item.no,
+        "item_name": item.name,
+        "department": item.department.code,
+        "scenarios": [
+            {"code": g.get("scenario_code"), "name": g.get("scenario")} for g in groups if g.get("scenario_code")
+        ],
+        "scenario": check.scenario_code,
+        "scenario_problems": check.problems,
+        "steps": [s.as_dict() for s in wf.build_steps(data.get("procedure", {}).get("steps") or [])],
+        "statutory_limit": data.get("statutory_limit"),
+        "promised_limit": data.get("promised_limit"),
+        "materials": [
+            {"name": m.name, "text": m.text, "required": m.required, "optional_when": m.optional_when,
+             "tolerable": m.tolerable, "tolerance_days": m.tolerance_days}
+            for m in check.materials
+        ],
+        "promise_allowed": any(
+            mat.get("promise") for g in groups if g.get("scenario_code") == check.scenario_code
+            for mat in g.get("materials") or []
+        ),
+    }
 
 
 def queue_for(*, user) -> QuerySet[Case]:

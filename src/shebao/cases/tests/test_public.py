@@ -202,8 +202,9 @@ def test_audit_verify_detects_edit_and_delete(staff, county, capsys):
     assert "完整" in capsys.readouterr().out
     event = AuditEvent.objects.filter(object_id=case.case_no).order_by("id")[1]
     AuditEvent.objects.filter(pk=event.pk).update(summary="篡改后的摘要")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError) as exc:
         call_command("audit", "verify")
+    assert exc.value.returncode == 1
     assert f"事件 #{event.pk}" in capsys.readouterr().err
     original = AuditEvent.objects.get(pk=event.pk)
     # restore the edit, then delete another event
@@ -213,12 +214,13 @@ def test_audit_verify_detects_edit_and_delete(staff, county, capsys):
     assert _digest(prev_hash=original.prev_hash, fields=_hashed_fields(original)) == original.hash
     AuditEvent.objects.filter(pk=event.pk).update(summary=event.summary)
     call_command("audit", "verify")
-    victim = AuditEvent.objects.filter(object_id=case.case_no).order_by("id")[2]
+    victim = AuditEvent.objects.filter(object_id=case.case_no).order_by("id")[1]
     AuditEvent.objects.filter(pk=victim.pk).delete()
     with pytest.raises(CommandError):
         call_command("audit", "verify")
     err = capsys.readouterr().err
-    assert "删除" in err and f"事件 #{victim.pk + 1}" in err or "删除" in err
+    following = AuditEvent.objects.filter(pk__gt=victim.pk).order_by("id").first()
+    assert f"事件 #{following.pk}" in err and "删除" in err
 
 
 def test_every_action_writes_an_audit_event(staff, county):
@@ -244,3 +246,23 @@ def test_openapi_lists_case_endpoints(client):
 
 def test_intake_payload_helper_uses_catalog(county):
     assert intake_payload(county, 36)["materials"]
+
+
+def test_intake_checklist_for_the_form(staff, county):
+    from shebao.cases import selectors
+    from shebao.core.errors import PermissionDenied
+
+    form = selectors.intake_checklist(user=staff("clerk", "SY"), item_no=36)
+    tolerable = {m["name"] for m in form["materials"] if m["tolerable"]}
+    assert tolerable == {"社会保险登记表", "开户许可证复印件", "法人身份证复印件"}
+    assert form["promise_allowed"] is True and form["steps"][0]["kind"] == "intake"
+    form = selectors.intake_checklist(user=staff("clerk", "SBK"), item_no=40)
+    assert {s["code"] for s in form["scenarios"]} == {"adult", "minor"} and form["scenario_problems"]
+    assert selectors.intake_checklist(user=staff("clerk", "SBK"), item_no=40, scenario="minor")["materials"]
+    with pytest.raises(PermissionDenied):
+        selectors.intake_checklist(user=staff("clerk", "QY"), item_no=36)
+
+
+def test_recompute_command(staff, county, capsys):
+    call_command("cases", "recompute")
+    assert "已重算 0 件" in capsys.readouterr().out
