@@ -135,6 +135,11 @@ def _resume(case, t, *, now, **ctx):
 
 
 def _supplement(case, t, *, materials, now, **ctx):
+    if case.supplement_due and common.today_of(now) > case.supplement_due:
+        raise DomainError(
+            f"容缺补正期限（{case.supplement_due.isoformat()}）已过，不能再补交；办件将由定时任务终止，"
+            "请申请人携带齐全材料重新申请。"
+        )
     pending = list(case.materials.filter(tolerated=True, supplied_at__isnull=True).order_by("order"))
     names = [m.strip() for m in materials] if materials else [m.name for m in pending]
     by_name = {m.name: m for m in pending}

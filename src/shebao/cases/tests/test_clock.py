@@ -155,6 +155,14 @@ def test_tolerance_supplied_in_time_continues(staff, county):
     assert case.status == "in_progress"
 
 
+def test_supplement_after_the_deadline_is_refused(staff, county):
+    case = _intake(staff("clerk", "SY"), county, 36, at(2026, 9, 29), missing=("开户许可证复印件",),
+                   tolerance=True, kind="unit")
+    with pytest.raises(Exception) as exc:
+        _act(staff("clerk", "SY"), case, "supplement", at(2026, 10, 10, 9))
+    assert "已过" in str(exc.value)
+
+
 def test_tick_terminates_suspended_tolerance_case(staff, county):
     case = _intake(staff("clerk", "SY"), county, 36, at(2026, 9, 29), missing=("法人身份证复印件",),
                    tolerance=True, kind="unit")
