@@ -225,6 +225,8 @@ def _case_context(request, case, *, posted: ActionForm | None = None, posted_act
         "extensions": list(case.extensions.all()),
         "rating": rating,
         "allowed": allowed,
+        "step_actions_allowed": any(a in allowed for a in ("advance", "return", "refuse", "suspend", "resume",
+                                                          "finish")),
         "action_labels": wf.ACTION_LABELS,
         "return_targets": selectors.return_targets(case) if "return" in allowed else [],
         "pending": pending,

@@ -451,7 +451,7 @@ def test_supplement_through_the_page(login, make_case):
     url = f"/workbench/cases/{case.case_no}/"
     page = html(login("clerk", "SY").get(url))
     assert 'id="act-supplement"' in page and "社会保险登记表" in page
-    assert "容缺后补" in page
+    assert "容缺后补" in page and 'id="awaiting-supplement"' in page
     assert 'id="act-supplement"' not in html(login("reviewer", "SY").get(url))
     r = login("clerk", "SY").post(url, {"action": "supplement", "version": case.version,
                                         "materials": ["社会保险登记表"]})
@@ -466,7 +466,8 @@ def test_supplement_through_the_page(login, make_case):
     case.refresh_from_db()
     assert not case.awaiting_supplement
     assert CaseMaterial.objects.filter(case=case, tolerated=True, supplied_at__isnull=True).count() == 0
-    assert "已补交" in html(login("clerk", "SY").get(url))
+    page = html(login("clerk", "SY").get(url))
+    assert "已补交" in page and 'id="awaiting-supplement"' not in page
 
 
 def test_provisional_and_warning_are_marked(login, make_case):
