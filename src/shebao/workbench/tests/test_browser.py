@@ -23,12 +23,12 @@ ROLES = ("clerk", "reviewer", "approver", "section_head")
 
 
 def make_staff(dept: str) -> None:
+    from django.conf import settings
+
     from shebao.accounts import services as accounts
     from shebao.catalog.models import Department
     from shebao.core.models import County
     from shebao.workbench.tests.conftest import PASSWORD
-
-    from django.conf import settings
 
     county = County.objects.get(code=settings.SHEBAO_DEFAULT_COUNTY)
     department = Department.objects.get(county=county, code=dept)
