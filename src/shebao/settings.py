@@ -201,7 +201,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # The county whose catalog the public site shows when a request names none.
 SHEBAO_DEFAULT_COUNTY = os.environ.get("SHEBAO_COUNTY", "140522")
 SHEBAO_CATALOG_FILE = Path(os.environ.get("SHEBAO_CATALOG_FILE", DATA_DIR / "catalog" / "yangcheng.yaml"))
-SHEBAO_PDF_FONT = os.environ.get("SHEBAO_PDF_FONT", str(BASE_DIR / "core" / "static" / "fonts" / "DroidSansFallbackFull.ttf"))
+SHEBAO_PDF_FONT = os.environ.get("SHEBAO_PDF_FONT", str(BASE_DIR / "core" / "static" / "fonts" / "wqy-microhei.ttc"))
 SHEBAO_WARNING_DAYS = int(os.environ.get("SHEBAO_WARNING_DAYS", "2"))
 
 # Logs go to stderr, one line per record; SHEBAO_LOG_JSON=1 makes each line a JSON object.

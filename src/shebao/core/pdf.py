@@ -1,5 +1,8 @@
 """Building PDFs with real, embedded Chinese text (reportlab + the shipped CJK TrueType font).
 
+The shipped font (WenQuanYi Micro Hei) covers Chinese, Latin letters, digits and punctuation, so
+phone numbers, dates and case numbers print in the same embedded font as the Chinese text.
+
 Every PDF of the system (一次性告知单, 受理回执, 不予受理通知, monthly report) is made from the
 same few blocks so that they look alike and all embed the font.
 """
@@ -28,7 +31,10 @@ FONT = "ShebaoCJK"
 
 @lru_cache(maxsize=1)
 def register_font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, settings.SHEBAO_PDF_FONT))
+    path = settings.SHEBAO_PDF_FONT
+    # A .ttc collection holds several faces; the first is the regular one.
+    font = TTFont(FONT, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(FONT, path)
+    pdfmetrics.registerFont(font)
     return FONT
 
 
