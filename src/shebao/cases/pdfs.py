@@ -6,37 +6,19 @@ the receipt may be left on a counter or photographed.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
-from reportlab.platypus import Paragraph
 
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case
 from shebao.core.errors import DomainError
-from shebao.core.pdf import PdfDocument, qr_image, styles
-from shebao.core.pdf import table as _table
-
-# The shipped CJK font (DroidSansFallbackFull) has no Latin glyphs, so case numbers, dates and
-# codes would print blank: runs of ASCII are set in the standard Helvetica instead.
-_ASCII_RUN = re.compile(r"[!-~](?:[ -~]*[!-~])?")
-
-
-def _p(text: str, style: str = "body") -> Paragraph:
-    marked = _ASCII_RUN.sub(lambda m: f'<font name="Helvetica">{m.group(0)}</font>', escape(str(text)))
-    return Paragraph(marked.replace("\n", "<br/>"), styles()[style])
-
-
-def table(rows, col_widths=None, header=True):
-    return _table([[_p(c, "cell") if isinstance(c, str) else c for c in row] for row in rows],
-                  col_widths=col_widths, header=header)
+from shebao.core.pdf import PdfDocument, para, qr_image, table
 
 
 def _text(doc: PdfDocument, text: str, style: str = "body") -> None:
-    doc.add(_p(text, style))
+    doc.add(para(text, style))
 
 
 def track_url(case: Case, *, base_url: str = "") -> str:
@@ -85,7 +67,7 @@ def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
     doc = PdfDocument(title="受理回执", subtitle=case.county.agency)
     doc.add(table(_header_rows(case) + [["承诺办结日期", _due(case)], ["查询码", case.query_code]],
                   col_widths=[38, 136], header=False))
-    doc.add(_p("已收材料", "h2"))
+    doc.add(para("已收材料", "h2"))
     rows = [["序号", "材料名称", "状态"]]
     for i, m in enumerate(case.materials.all(), start=1):
         if m.status == wf.MISSING and not m.tolerated:
@@ -100,12 +82,12 @@ def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
     if case.tolerance:
         pending = [m.name for m in case.materials.all() if m.tolerated and not m.supplied_at]
         if pending:
-            doc.add(_p("容缺受理", "h2"))
+            doc.add(para("容缺受理", "h2"))
             _text(doc,
                 f"本件为容缺受理。请于 {case.supplement_due.isoformat()} 前补交：{'、'.join(pending)}。"
                 "材料补齐后出具办理结果；逾期未补齐的，办件终止办理。"
             )
-    doc.add(_p("进度查询", "h2"))
+    doc.add(para("进度查询", "h2"))
     url = track_url(case, base_url=base_url)
     doc.add(table([[qr_image(url, 30), f"扫描二维码或访问 {url}，输入办件编号及申请人证件号码后六位"
                                       f"（或查询码 {case.query_code}）即可查询办理进度。"]],
@@ -135,7 +117,7 @@ def notice_pdf(case: Case) -> bytes:
     _text(doc, intro)
     for i, r in enumerate(reasons, start=1):
         _text(doc, f"{i}. {r}")
-    doc.add(_p("尚需提交的材料（一次性告知）", "h2"))
+    doc.add(para("尚需提交的材料（一次性告知）", "h2"))
     if missing:
         rows = [["序号", "材料", "说明"]]
         for i, m in enumerate(missing, start=1):
