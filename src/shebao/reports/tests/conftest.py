@@ -22,7 +22,8 @@ S1        SY    37     recv 11/16 09:00; finished 11/26 16:00. promised 11/25, s
                        rated 非常满意 11/27
 S2        SY    36     容缺 recv 11/09 10:00 (supply by 11/12); supplied 11/11 09:00; finished 11/11
                        15:00. promised 11/09 (same day), no statutory. 2 wd.
-S3        SY    36     容缺 recv 11/10 10:00 (supply by 11/13); supplied late 11/16 09:00; open → red
+S3        SY    36     容缺 recv 11/10 10:00 (supply by 11/13); supplied on the last day 11/13 16:00;
+                       open → red
 S4        SY    36     容缺 recv 11/20 10:00 (supply by 11/25); never supplied → terminated by the tick
 S5        SY    36     容缺 recv 11/25 09:00 (supply by 11/30); pending; promised 11/25 → red
 C1        CJ    11     recv 11/03 09:00; finished 11/03 11:00 (0 wd). rated 满意 11/03
@@ -230,7 +231,7 @@ class World:
         w.act("S2", "supplement", at(11, 11, 9))
         w.finish("S2", at(11, 11, 15))
         w.intake("S3", "SY", 36, at(11, 10), missing=("开户许可证复印件",), tolerance=True)
-        w.act("S3", "supplement", at(11, 16, 9))
+        w.act("S3", "supplement", at(11, 13, 16))
         w.intake("S4", "SY", 36, at(11, 20), missing=("法人身份证复印件",), tolerance=True)
         w.intake("S5", "SY", 36, at(11, 25, 9), missing=("法人身份证复印件",), tolerance=True)
 

@@ -135,10 +135,21 @@ def test_timeliness_by_item(world, county):
 def test_tolerance(world, county):
     d = dash(county)
     (sy,) = d.tolerance
-    # S2 in time, S3 late, S4 never (terminated), S5 pending
-    assert (sy.label, sy.total, sy.in_time, sy.late, sy.pending, sy.not_supplied) == ("失业保险股", 4, 1, 1, 1, 1)
-    assert sy.in_time_rate == pytest.approx(1 / 3)
+    # S2 in time, S3 on its last day (in time), S4 never (terminated), S5 pending
+    assert (sy.label, sy.total, sy.in_time, sy.late, sy.pending, sy.not_supplied) == ("失业保险股", 4, 2, 0, 1, 1)
+    assert sy.in_time_rate == pytest.approx(2 / 3)
     assert d.tolerance_total.total == 4
+
+
+def test_tolerance_late_supplement_in_older_data(world, county):
+    """The service now refuses late supplements; data recorded before that (or imported) can still
+    hold one, and it counts as 逾期补齐, not 按期. 11/14 00:30 Beijing is still 11/13 in UTC."""
+    from shebao.cases.models import CaseMaterial
+    from shebao.reports.tests.conftest import at
+
+    CaseMaterial.objects.filter(case__case_no=world.no("S3"), tolerated=True).update(supplied_at=at(11, 14, 0, 30))
+    (sy,) = dash(county).tolerance
+    assert (sy.total, sy.in_time, sy.late, sy.pending, sy.not_supplied) == (4, 1, 1, 1, 1)
 
 
 def test_ratings(world, county):
