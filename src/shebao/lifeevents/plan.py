@@ -435,13 +435,9 @@ def build_plan(
 
 
 def _p(text: str, style: str = "body"):
-    """A paragraph with the portal's CJK/Latin font switching (the CJK font has no ASCII glyphs)."""
-    from reportlab.platypus import Paragraph
-
     from shebao.core import pdf
-    from shebao.portal.notice import pdf_markup
 
-    return Paragraph(pdf_markup(text), pdf.styles()[style])
+    return pdf.para(text, style)
 
 
 def _table(rows: list[list[str]], widths: list[float], *, header: bool = True):

@@ -368,51 +368,10 @@ def build_notice(
 # --------------------------------------------------------------------------------------------
 
 
-#: Characters neither the CJK font nor Helvetica has, spelled with ones they do.
-_PDF_REPLACE = str.maketrans({"→": "－>", "①": "(1)", "②": "(2)", "③": "(3)", "④": "(4)", "⑤": "(5)",
-                              "〈": "《", "〉": "》", "\u3000": " "})
-LATIN_FONT = "Helvetica"
-
-
-def pdf_markup(text: str) -> str:
-    """Paragraph markup for ``text`` with every run the CJK font cannot draw set in Helvetica.
-
-    The shipped Droid Sans Fallback has no ASCII glyphs at all (digits, Latin letters, ``-`` …),
-    so without this the phone numbers and dates vanish from the PDF.
-    """
-    from xml.sax.saxutils import escape
-
-    from reportlab.pdfbase import pdfmetrics
-
-    from shebao.core import pdf
-
-    cmap = pdfmetrics.getFont(pdf.register_font()).face.charToGlyph
-    out: list[str] = []
-    run, run_latin = "", False
-    for ch in str(text).translate(_PDF_REPLACE):
-        latin = ord(ch) not in cmap and ch not in " \n"
-        if ch in " \n":
-            latin = run_latin
-        if run and latin != run_latin:
-            out.append(_wrap(escape(run), run_latin))
-            run = ""
-        run += ch
-        run_latin = latin
-    if run:
-        out.append(_wrap(escape(run), run_latin))
-    return "".join(out).replace("\n", "<br/>")
-
-
-def _wrap(text: str, latin: bool) -> str:
-    return f'<font name="{LATIN_FONT}">{text}</font>' if latin else text
-
-
 def _p(text: str, style: str = "body"):
-    from reportlab.platypus import Paragraph
-
     from shebao.core import pdf
 
-    return Paragraph(pdf_markup(text), pdf.styles()[style])
+    return pdf.para(text, style)
 
 
 def render_notice_pdf(notice: Notice, *, url: str, agency: str = "") -> bytes:
