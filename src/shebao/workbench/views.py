@@ -96,8 +96,7 @@ def queue(request):
         "page": page,
         "query": query.urlencode(),
         "counts": selectors.warning_counts(user=request.user),
-        "filtered": bool(request.GET and form.is_valid() and any(
-            v for k, v in form.cleaned_data.items() if k != "status") or filters.get("status") != "open"),
+        "filtered": any(v for k, v in filters.items() if k != "status") or filters["status"] != "open",
     }
     if _is_htmx(request):
         return render(request, "workbench/_queue_results.html", ctx)
@@ -105,6 +104,13 @@ def queue(request):
 
 
 # -- intake -----------------------------------------------------------------------------------------
+#: form field → the id of the control an error summary link jumps to
+_FIELD_ANCHORS = {"item": "item", "kind": "kind-person", "name": "name", "id_number": "id_number",
+                  "phone": "phone", "email": "email", "agent_name": "agent_name",
+                  "agent_id_number": "agent_id_number", "reasons": "reasons", "scenario": "scenario",
+                  "tolerance_consent": "tolerance_consent", "outcome": "outcome-accept"}
+
+
 def _checklist(item: Item | None, data: IntakeData) -> dict:
     """The 情形 choice and materials checklist of the chosen item, with what the clerk had chosen."""
     if item is None or item.current_version is None:
@@ -180,7 +186,6 @@ def intake(request):
             names = [m["name"] for m in ctx.get("materials", [])]
             errors, general = problems_by_field(exc.problems or [exc.message], names)
             ctx["general_errors"] = general
-            ctx["error_summary"] = exc.message
             status = exc.status
         else:
             if case.status == wf.NOT_ACCEPTED:
@@ -193,10 +198,13 @@ def intake(request):
     else:
         status = 400
     ctx["errors"] = errors
+    anchors = dict(_FIELD_ANCHORS)
     for row in ctx.get("materials", []):
         row["errors"] = errors.get(f"material:{row['name']}", [])
-    if not ctx.get("error_summary"):
-        ctx["error_summary"] = f"受理信息有误，共 {sum(len(v) for v in errors.values())} 处，请按提示修改。"
+        anchors[f"material:{row['name']}"] = f"m{row['index']}"
+    ctx["error_links"] = [(msg, anchors.get(key, "intake-errors")) for key, msgs in errors.items() for msg in msgs]
+    count = len(ctx["error_links"]) + len(ctx["general_errors"])
+    ctx["error_summary"] = f"受理信息有误，共 {count} 处，请按提示修改："
     return render(request, "workbench/intake.html", ctx, status=status)
 
 

@@ -12,6 +12,11 @@ import re
 
 import pytest
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under SHEBAO_REQUIRE_BROWSER=1)
+    expect = None
+
 from shebao.workbench.tests.conftest import FAMILIES, PHONE, credit_code, person_id, screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -37,6 +42,11 @@ def make_staff(dept: str) -> None:
                               department=department, display_name=f"{department.short_name}{role}")
 
 
+def htmx_idle(page) -> None:
+    """Wait until htmx has swapped and settled: new content gets its handlers only after settling."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -48,8 +58,10 @@ def intake_through_page(page, item_no: int, *, missing=(), tolerance=False, seq=
     page.select_option("#item", str(item_no))
     if scenario:
         page.locator("#scenario").wait_for()
+        htmx_idle(page)
         page.select_option("#scenario", scenario)
     page.locator("#checklist select[name=m0]").wait_for()
+    htmx_idle(page)
     page.check(f"#kind-{kind}")
     if kind == "unit":
         page.fill("#name", "阳城县示例煤业有限公司")
@@ -226,6 +238,7 @@ def test_intake_errors_keep_what_was_typed_and_stale_form_is_explained(pages):
     clerk.goto("/workbench/intake/")
     clerk.select_option("#item", "1")
     clerk.locator("#checklist select[name=m0]").wait_for()
+    htmx_idle(clerk)
     clerk.check("#kind-unit")
     clerk.fill("#name", "阳城县某某有限公司")
     clerk.fill("#id_number", "91140522MA0K12345X")  # wrong check character
@@ -275,7 +288,7 @@ def test_queue_filters_and_phone_layout(pages):
     # htmx: changing a filter refreshes the list and the address
     clerk.select_option("#id_warning", "red")
     clerk.wait_for_url(re.compile(r"warning=red"))
-    clerk.wait_for_function("document.querySelectorAll('#queue-results tbody tr').length === 1")
+    expect(clerk.locator("#queue-results tbody tr")).to_have_count(1)
     assert second in clerk.locator("#queue-results").inner_text() and first not in clerk.locator("#queue-results").inner_text()
     clerk.goto("/workbench/")
     clerk.screenshot(path=str(screenshot_path("queue")), full_page=True)

@@ -156,6 +156,8 @@ def test_queue_filters(login, make_case, staff):
     assert r.status_code == 400 and "结束日期不能早于开始日期" in html(r)
     r = client.get("/workbench/", {"item": "36"})
     assert r.status_code == 400 and "选项无效" in html(r)
+    r = client.get("/workbench/", {"received_from": "2026-03-01", "received_to": "2026-02-01"}, HTTP_HX_REQUEST="true")
+    assert 'id="filter-errors"' in html(r) and "结束日期不能早于开始日期" in html(r)
     # htmx asks for the results only
     r = client.get("/workbench/", {"warning": "yellow"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and html(r).lstrip().startswith('<section id="queue-results"')
