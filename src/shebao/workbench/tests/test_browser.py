@@ -271,6 +271,7 @@ def test_intake_errors_keep_what_was_typed_and_stale_form_is_explained(pages):
     head.locator("#stale-alert").wait_for()
     assert "该办件已被他人更新，请刷新后重试" in head.locator("#stale-alert").inner_text()
     assert head.locator("#act-suspend textarea").input_value() == "等待单位补充工资数据"
+    head.screenshot(path=str(screenshot_path("case-stale")), full_page=True)
     assert case_state(case_no).status == "in_progress"
 
 
