@@ -83,6 +83,7 @@ class Template:
 def intake_templates(base: str, token: str) -> list[Template]:
     """Department QY items whose checklist we can fill, each proven by one real intake."""
     templates = []
+    refused = []
     for no in QY_ITEMS:
         status, body, _ = http("GET", f"{base}/api/v1/items/{no}")
         if status != 200:
@@ -90,12 +91,15 @@ def intake_templates(base: str, token: str) -> list[Template]:
         groups = json.loads(body)["material_groups"]
         group = groups[0] if groups else {"scenario_code": None, "materials": []}
         tpl = Template(no, [m["name"] for m in group["materials"]], group.get("scenario_code"))
-        status, _, _ = http("POST", f"{base}/api/v1/cases", body=intake_body(tpl, seq=no),
-                            headers=_auth(token))
+        status, raw, _ = http("POST", f"{base}/api/v1/cases", body=intake_body(tpl, seq=no),
+                              headers=_auth(token))
         if status == 201:
             templates.append(tpl)
+        else:
+            refused.append(f"item {no}: {status} {raw[:300].decode(errors='replace')}")
     if not templates:
-        raise AssertionError("no QY item accepted a complete intake; the load test cannot run")
+        raise AssertionError("no QY item accepted a complete intake; the load test cannot run:\n"
+                             + "\n".join(refused))
     return templates
 
 

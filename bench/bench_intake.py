@@ -1,0 +1,156 @@
+"""Case intake per second through the real API, against a raw INSERT of the same rows (``make bench``).
+
+For SQLite and (when a server answers at DATABASE_URL or 127.0.0.1:5432) PostgreSQL, each in its
+own subprocess and scratch database:
+
+1. ``shebao serve`` (default worker count) on a free 127.0.0.1 port; BENCH_CLIENTS clients
+   (default 8) post complete intakes (``POST /api/v1/cases``, bearer token) for BENCH_SECONDS
+   seconds (default 10): intakes per second and p50/p99 latency.
+2. The server is stopped; every row those intakes wrote (the case, its materials, its timeline
+   entry, its notification and its audit event) is read, deleted, and written again with plain
+   INSERT statements through the database driver, one transaction per case: the floor cost of the
+   same writes without HTTP, Django views, validation, numbering and the audit chain.
+
+Prints the figures and the ratio app ÷ raw measured in the same run; asserts nothing about timings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "0")) or 2 * (os.cpu_count() or 1) + 1
+
+# Tables an intake writes, children after parents; (table, how a row belongs to a case).
+CASE_TABLES = [
+    ("cases_case", "id"),
+    ("cases_casematerial", "case_id"),
+    ("cases_caseaction", "case_id"),
+    ("cases_notification", "case_id"),
+]
+
+
+def run_backend(vendor: str) -> dict:
+    from shebao.ops import loadkit
+    from shebao.ops.testing import ServerProcess, scratch_database
+
+    with tempfile.TemporaryDirectory(prefix="shebao-bench-intake-") as tmp:
+        tmp_path = Path(tmp)
+        with scratch_database(tmp_path, "benchintake", vendor=vendor) as db:
+            site = loadkit.prepare_site(db, tmp_path, SHEBAO_LOG_LEVEL="WARNING")
+            with ServerProcess(env=site.env, workers=WORKERS, log_path=tmp_path / "serve.log",
+                               extra_args=["--no-prepare", "--no-tick"]) as server:
+                templates = loadkit.intake_templates(server.base, site.tokens["head"])
+                loadkit.run_load(server.base, site.tokens, templates, clients=CLIENTS, duration=1.5,
+                                 max_requests=10_000, intake_share=1.0)  # warm-up
+                result = loadkit.run_load(server.base, site.tokens, templates, clients=CLIENTS,
+                                          duration=SECONDS, max_requests=100_000, intake_share=1.0)
+            if result.server_errors:
+                raise SystemExit("server errors during the intake benchmark:\n" + "\n".join(result.server_errors[:5]))
+            lat = sorted(result.intake_latencies)
+            q = statistics.quantiles(lat, n=100)
+            app = {"intakes": len(result.intakes), "seconds": result.elapsed,
+                   "per_s": len(result.intakes) / result.elapsed, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000}
+            raw = raw_insert(db.url, list(result.intakes))
+            return {"vendor": vendor, "app": app, "raw": raw}
+
+
+def raw_insert(url: str, case_numbers: list[str]) -> dict:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    q = connection.ops.quote_name
+    with connection.cursor() as cur:
+        ids = {}
+        for chunk in range(0, len(case_numbers), 500):
+            part = case_numbers[chunk : chunk + 500]
+            cur.execute(f"SELECT id, case_no FROM cases_case WHERE case_no IN ({', '.join(['%s'] * len(part))})", part)
+            ids.update({no: pk for pk, no in cur.fetchall()})
+        rows: dict[str, dict[int, list[tuple]]] = {}
+        columns: dict[str, list[str]] = {}
+        for table, key in CASE_TABLES + [("core_auditevent", "object_id")]:
+            cur.execute(f"SELECT * FROM {q(table)}")
+            columns[table] = [d[0] for d in cur.description]
+            k = columns[table].index(key)
+            by_case: dict = {}
+            wanted = set(ids) if table == "core_auditevent" else set(ids.values())
+            for row in cur.fetchall():
+                owner = row[k]
+                if table == "core_auditevent":
+                    if owner not in wanted or row[columns[table].index("object_type")] != "case":
+                        continue
+                    owner = ids[owner]
+                elif owner not in wanted:
+                    continue
+                by_case.setdefault(owner, []).append(row)
+            rows[table] = by_case
+        total_rows = sum(len(v) for by in rows.values() for v in by.values())
+        # Delete the rows (children first), then write them again, one transaction per case.
+        with transaction.atomic():
+            for table, _ in reversed(CASE_TABLES + [("core_auditevent", "object_id")]):
+                for case_rows in rows[table].values():
+                    pk = columns[table].index("id")
+                    cur.executemany(f"DELETE FROM {q(table)} WHERE id = %s", [(r[pk],) for r in case_rows])
+        order = CASE_TABLES + [("core_auditevent", "object_id")]
+        sql = {t: f"INSERT INTO {q(t)} ({', '.join(q(c) for c in columns[t])}) "
+                  f"VALUES ({', '.join(['%s'] * len(columns[t]))})" for t, _ in order}
+        started = time.perf_counter()
+        for case_id in ids.values():
+            with transaction.atomic():
+                for table, _ in order:
+                    batch = rows[table].get(case_id)
+                    if batch:
+                        cur.executemany(sql[table], batch)
+        elapsed = time.perf_counter() - started
+    return {"cases": len(ids), "rows": total_rows, "seconds": elapsed, "per_s": len(ids) / elapsed}
+
+
+def postgres_reachable() -> bool:
+    from shebao.ops.testing import postgres_available
+
+    return postgres_available()
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--backend":
+        print(json.dumps(run_backend(sys.argv[2])))
+        return
+    backends = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
+    print(f"bench_intake: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+          f"gunicorn {WORKERS} sync workers · {CLIENTS} clients · {SECONDS:.0f}s\n")
+    results = []
+    for vendor in backends:
+        proc = subprocess.run([sys.executable, __file__, "--backend", vendor], capture_output=True, text=True,
+                              timeout=SECONDS * 10 + 600)
+        if proc.returncode != 0:
+            print(f"{vendor}: failed\n{proc.stderr[-3000:]}")
+            raise SystemExit(1)
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    print(f"{'database':<12} {'API intakes/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'raw INSERT cases/s':>19} "
+          f"{'rows/case':>10} {'app ÷ raw':>10}")
+    for r in results:
+        app, raw = r["app"], r["raw"]
+        print(f"{r['vendor']:<12} {app['per_s']:>14.1f} {app['p50_ms']:>8.1f} {app['p99_ms']:>8.1f} "
+              f"{raw['per_s']:>19.1f} {raw['rows'] / max(1, raw['cases']):>10.1f} {app['per_s'] / raw['per_s']:>10.3f}")
+    if len(results) == 1:
+        print("\n(PostgreSQL not reachable: set DATABASE_URL=postgresql://… to include it)")
+
+
+if __name__ == "__main__":
+    main()
