@@ -1,0 +1,32 @@
+"""Database settings of the reports context (importable from ``settings.py``: no models here).
+
+``demo_database(VAR_DIR)`` is the ``demo`` alias that ``shebao demo generate`` writes into:
+``SHEBAO_DEMO_DATABASE_URL`` if set, else ``var/demo.sqlite3``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def database_from_url(url: str) -> dict:
+    db = dj_database_url.parse(url, conn_max_age=0)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["OPTIONS"] = dict(SQLITE_OPTIONS)
+    else:
+        db["CONN_HEALTH_CHECKS"] = True
+    return db
+
+
+def demo_database(var_dir: Path | str) -> dict:
+    url = os.environ.get("SHEBAO_DEMO_DATABASE_URL") or f"sqlite:///{Path(var_dir) / 'demo.sqlite3'}"
+    return database_from_url(url)
