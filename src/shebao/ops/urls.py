@@ -8,4 +8,7 @@ app_name = "ops"
 urlpatterns = [path("healthz", views.healthz, name="healthz")]
 
 if settings.SHEBAO_BENCH_VIEWS:
-    urlpatterns.append(path("_bench/constant", views.bench_constant, name="bench-constant"))
+    urlpatterns += [
+        path("_bench/constant", views.bench_constant, name="bench-constant"),
+        path("_bench/sleep", views.bench_sleep, name="bench-sleep"),
+    ]

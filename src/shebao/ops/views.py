@@ -24,6 +24,18 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def bench_sleep(request):
+    """A slow request (``?ms=``, at most 10 s) for the graceful-shutdown test; bench mode only."""
+    import time
+
+    try:
+        ms = min(10_000, max(0, int(request.GET.get("ms", "1000"))))
+    except ValueError:
+        ms = 1000
+    time.sleep(ms / 1000)
+    return HttpResponse(b"slept", content_type="text/plain")
+
+
 def bench_constant(request):
     """The baseline of bench/bench_http.py: the cheapest Django view there is."""
     return HttpResponse(b"ok", content_type="text/plain")

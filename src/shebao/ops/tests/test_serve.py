@@ -75,3 +75,24 @@ def test_serve_production_mode_collects_static_and_sends_hsts(tmp_path):
             assert status == 200 and "max-age=315360000" in headers.get("Cache-Control", "")
             status, _, _ = http("GET", server.base + "/healthz", headers={"Host": "evil.example"})
             assert status == 400
+
+
+def test_sigterm_lets_in_flight_requests_finish(tmp_path):
+    import threading
+
+    with scratch_database(tmp_path, "graceful") as db:
+        env = db.env(tmp_path, SHEBAO_BENCH="1")
+        server = ServerProcess(env=env, workers=2, log_path=tmp_path / "serve.log", extra_args=["--no-tick"]).start()
+        answers: list = []
+        slow = threading.Thread(target=lambda: answers.append(http("GET", server.base + "/_bench/sleep?ms=2500")))
+        slow.start()
+        time.sleep(0.8)  # the request is being served
+        code = server.stop(timeout=40)
+        slow.join(timeout=30)
+        assert code == 0, server.log_tail()
+        assert answers and answers[0][0] == 200 and answers[0][1] == b"slept"
+        # And after the stop nothing listens any more.
+        import socket
+
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", server.port)) != 0
