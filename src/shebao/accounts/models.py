@@ -10,6 +10,7 @@ from shebao.core.models import County
 
 class Role(models.TextChoices):
     CLERK = "clerk", "窗口受理员"
+    FRONT_DESK = "front_desk", "综合受理窗口"
     REVIEWER = "reviewer", "审核员"
     APPROVER = "approver", "审批员"
     SECTION_HEAD = "section_head", "股长"
@@ -22,7 +23,7 @@ class StaffProfile(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="staff")
     department = models.ForeignKey(
         "catalog.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
-        help_text="中心主任、系统管理员可不属于任何股室",
+        help_text="中心主任、系统管理员、综合受理窗口不属于任何股室",
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     display_name = models.CharField("姓名", max_length=50, blank=True)

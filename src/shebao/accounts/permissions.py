@@ -9,6 +9,7 @@ Matrix (step kinds come from ``shebao.cases.workflow.classify_step``):
 role           intake   review   decision external handle   supplement  extend
 ============== ======== ======== ======== ======== ======== =========== =========
 clerk          yes      –        –        –        yes      yes         –
+front_desk     yes, every department of the county; nothing else
 reviewer       –        yes      –        yes      yes      –           –
 approver       –        –        yes      yes      –        –           yes
 section_head   yes      yes      yes      yes      yes      yes         yes
@@ -19,6 +20,12 @@ admin          none: system administration only, no access to case data (persona
 The step actions (advance, return, refuse, suspend, resume, finish) follow the kind of the case's
 current step. Clerk, reviewer, approver and section head act only on their own department's
 cases; nobody acts across counties.
+
+综合受理窗口 (``front_desk``, 一窗受理 for 一件事一次办) belongs to no department: it takes in
+(受理) applications for the items of every department of its county and does nothing else. It
+reads only the cases it took in itself, until it hands them over (移交) to the department —
+callers pass that case's ``holder_id`` (``Case.front_desk_holder_id``: the user who took it in
+and still holds it, ``None`` once handed over). It never lists a department's queue.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from shebao.accounts.models import Role
 
 DEPARTMENT_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SECTION_HEAD})
 READ_EVERYWHERE_ROLES = frozenset({Role.DIRECTOR})
+#: Take in (受理) for every department of the county, and nothing else.
+INTAKE_EVERYWHERE_ROLES = frozenset({Role.FRONT_DESK})
 
 #: step kind → roles that may act on a step of that kind (section head: every kind).
 STEP_ROLES: dict[str, frozenset[str]] = {
@@ -40,13 +49,19 @@ STEP_ROLES: dict[str, frozenset[str]] = {
 
 #: Actions not tied to the current step.
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "intake": frozenset({Role.CLERK, Role.SECTION_HEAD}),
+    "intake": frozenset({Role.CLERK, Role.SECTION_HEAD, Role.FRONT_DESK}),
     "supplement": frozenset({Role.CLERK, Role.SECTION_HEAD}),
     "extend": frozenset({Role.APPROVER, Role.SECTION_HEAD}),
     "rating_follow_up": frozenset({Role.SECTION_HEAD}),
 }
 
 STEP_ACTIONS = frozenset({"advance", "return", "refuse", "suspend", "resume", "finish"})
+
+#: Roles that may take in (受理) applications at all (of their department, or of every one).
+INTAKE_ROLES = ACTION_ROLES["intake"]
+
+FRONT_DESK_READ = "综合受理窗口只能查看本人受理、尚未移交股室的办件；该办件请由所属股室查看和办理。"
+FRONT_DESK_ACT = "综合受理窗口只负责受理，审核、审批、办结等由所属股室办理；您的角色（综合受理窗口）无权执行该操作。"
 
 
 def role_label(role: str) -> str:
@@ -56,17 +71,22 @@ def role_label(role: str) -> str:
         return role
 
 
-def can_read(profile, *, county_id: int, department_id: int) -> bool:
-    """May ``profile`` see cases of this county and department?"""
-    if profile is None or profile.county_id != county_id:
-        return False
-    if profile.role in READ_EVERYWHERE_ROLES:
-        return True
-    return profile.role in DEPARTMENT_ROLES and profile.department_id == department_id
+def _holds(profile, holder_id: int | None) -> bool:
+    """Is ``profile`` the front-desk clerk who took the case in and has not handed it over yet?"""
+    user_id = getattr(profile, "user_id", None)
+    return holder_id is not None and user_id is not None and user_id == holder_id
 
 
-def read_denial(profile, *, county_id: int, department_id: int) -> str | None:
-    """Why ``profile`` may not see the case, in Chinese; ``None`` when it may."""
+def can_read(profile, *, county_id: int, department_id: int, holder_id: int | None = None) -> bool:
+    """May ``profile`` see cases of this county and department (``holder_id``: see the module doc)?"""
+    return read_denial(profile, county_id=county_id, department_id=department_id, holder_id=holder_id) is None
+
+
+def read_denial(profile, *, county_id: int, department_id: int, holder_id: int | None = None) -> str | None:
+    """Why ``profile`` may not see the case, in Chinese; ``None`` when it may.
+
+    ``holder_id`` is the front-desk clerk still holding the case (``Case.front_desk_holder_id``).
+    """
     if profile is None:
         return "您不是本中心的工作人员，不能查看办件。"
     if profile.county_id != county_id:
@@ -75,6 +95,10 @@ def read_denial(profile, *, county_id: int, department_id: int) -> str | None:
         return "系统管理员负责系统维护，不能查看或办理办件（办件含个人信息）。"
     if profile.role in READ_EVERYWHERE_ROLES:
         return None
+    if profile.role in INTAKE_EVERYWHERE_ROLES:
+        return None if _holds(profile, holder_id) else FRONT_DESK_READ
+    if profile.role not in DEPARTMENT_ROLES:
+        return "您的角色不能查看办件。"
     if profile.department_id != department_id:
         return "该办件不属于您所在的股室，您不能查看或办理。"
     return None
@@ -87,13 +111,21 @@ def roles_for(action: str, step_kind: str | None = None) -> frozenset[str]:
 
 
 def act_denial(profile, *, county_id: int, department_id: int, action: str, step_kind: str | None = None,
-               step_name: str = "") -> str | None:
-    """Why ``profile`` may not take ``action`` on the case, in Chinese; ``None`` when it may."""
-    why = read_denial(profile, county_id=county_id, department_id=department_id)
+               step_name: str = "", holder_id: int | None = None) -> str | None:
+    """Why ``profile`` may not take ``action`` on the case, in Chinese; ``None`` when it may.
+
+    For ``action="intake"`` the department is the item's: the application being taken in.
+    """
+    if (action == "intake" and profile is not None and profile.role in INTAKE_EVERYWHERE_ROLES
+            and profile.county_id == county_id):
+        return None
+    why = read_denial(profile, county_id=county_id, department_id=department_id, holder_id=holder_id)
     if why:
         return why
     if profile.role in READ_EVERYWHERE_ROLES:
         return "中心主任为只读权限，不能办理办件。"
+    if profile.role in INTAKE_EVERYWHERE_ROLES:
+        return FRONT_DESK_ACT
     allowed = roles_for(action, step_kind)
     if profile.role in allowed:
         return None
@@ -105,3 +137,19 @@ def act_denial(profile, *, county_id: int, department_id: int, action: str, step
 
 def may_act(profile, **kwargs) -> bool:
     return act_denial(profile, **kwargs) is None
+
+
+def intake_denial(profile, *, county_id: int, department_id: int) -> str | None:
+    """Why ``profile`` may not take in applications for an item of this county and department."""
+    return act_denial(profile, county_id=county_id, department_id=department_id, action="intake")
+
+
+def may_intake(profile, *, county_id: int, department_id: int) -> bool:
+    """May ``profile`` take in (受理) an item of this county and department? (clerk and section head:
+    their own department's; 综合受理窗口: every department of its county)."""
+    return intake_denial(profile, county_id=county_id, department_id=department_id) is None
+
+
+def intakes_everywhere(profile) -> bool:
+    """Does ``profile`` take in for every department of its county (综合受理窗口)?"""
+    return profile is not None and profile.role in INTAKE_EVERYWHERE_ROLES

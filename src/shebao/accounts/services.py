@@ -27,6 +27,8 @@ def create_staff(
         raise DomainError(f"未知角色：{role}")
     if role in (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SECTION_HEAD) and department is None:
         raise DomainError("窗口、审核、审批人员和股长必须属于一个股室。")
+    if role == Role.FRONT_DESK and department is not None:
+        raise DomainError("综合受理窗口为各股室受理，不属于任何股室。")
     User = get_user_model()
     user = User.objects.create_user(
         username=username, password=password, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN

@@ -367,6 +367,19 @@ def act(request, case_no: str, payload: ActionIn):
     return case_out(case, request.auth)
 
 
+class HandoverOut(Schema):
+    case_no: str
+    department: str
+    handed_over_at: dt.datetime
+
+
+@router.post("/cases/{case_no}/handover", auth=STAFF, response={200: HandoverOut, **ERRORS},
+             summary="综合受理窗口移交办件至所属股室")
+def hand_over(request, case_no: str):
+    (case,) = services.hand_over_cases(user=request.auth, case_nos=[case_no])
+    return {"case_no": case.case_no, "department": case.department.code, "handed_over_at": case.handed_over_at}
+
+
 def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

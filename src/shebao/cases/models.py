@@ -98,6 +98,10 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    handed_over_at = models.DateTimeField(
+        "移交股室时间", null=True, blank=True,
+        help_text="综合受理窗口受理的办件移交所属股室的时间；股室自己受理的办件为受理时间",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1)
 
@@ -146,6 +150,12 @@ class Case(models.Model):
             awaiting_supplement=self.awaiting_supplement,
             has_due_date=(self.promised_due or self.statutory_due) is not None,
         )
+
+    @property
+    def front_desk_holder_id(self) -> int | None:
+        """The user who took the case in at the 综合受理窗口 and still holds it (not yet handed over
+        to the department); ``None`` once handed over, and for cases taken in by the department."""
+        return self.created_by_id if self.handed_over_at is None else None
 
     @property
     def item_name(self) -> str:

@@ -6,7 +6,13 @@ from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, QuerySet, Value, When
 
 from shebao.accounts.models import Role
-from shebao.accounts.permissions import DEPARTMENT_ROLES, READ_EVERYWHERE_ROLES, act_denial, read_denial
+from shebao.accounts.permissions import (
+    DEPARTMENT_ROLES,
+    INTAKE_EVERYWHERE_ROLES,
+    READ_EVERYWHERE_ROLES,
+    act_denial,
+    read_denial,
+)
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction, Notification, Rating
 from shebao.cases.services.actions import load_case
@@ -47,13 +53,19 @@ def list_cases(
     """Cases the user may see, most urgent first (red, yellow, normal; then by due date).
 
     Department staff see their own department only (asking for another department is 403); the
-    director sees every department of the county; the administrator sees none (403).
+    director sees every department of the county; the 综合受理窗口 sees only the cases it took in
+    itself and has not yet handed over (``department`` narrows those — never a department's
+    queue); the administrator sees none (403).
     """
     profile = require_profile(user)
-    if profile.role not in DEPARTMENT_ROLES and profile.role not in READ_EVERYWHERE_ROLES:
+    if profile.role not in DEPARTMENT_ROLES | READ_EVERYWHERE_ROLES | INTAKE_EVERYWHERE_ROLES:
         raise PermissionDenied("系统管理员负责系统维护，不能查看办件（办件含个人信息）。")
     qs = Case.objects.select_related("department", "item", "item_version").filter(county_id=profile.county_id)
-    if profile.role in DEPARTMENT_ROLES:
+    if profile.role in INTAKE_EVERYWHERE_ROLES:
+        qs = qs.filter(created_by_id=profile.user_id, handed_over_at__isnull=True)
+        if department:
+            qs = qs.filter(department__code=department.upper())
+    elif profile.role in DEPARTMENT_ROLES:
         if department and department.upper() != profile.department.code:
             raise PermissionDenied(f"您只能查看本股室（{profile.department.short_name}）的办件。")
         qs = qs.filter(department_id=profile.department_id)
@@ -84,7 +96,8 @@ def intake_checklist(*, user, item_no: int, scenario: str | None = None) -> dict
     """What the intake form shows for an item (and 情形): scenarios, steps, materials with flags.
 
     Raises 403 when the user may not take in this item (another department's item, or a role
-    that does no intake), 404 for an unknown item.
+    that does no intake; the 综合受理窗口 takes in every department's items), 404 for an unknown
+    item.
     """
     from shebao.catalog.selectors import get_item
 
@@ -121,24 +134,30 @@ def intake_checklist(*, user, item_no: int, scenario: str | None = None) -> dict
 
 
 def queue_for(*, user) -> QuerySet[Case]:
-    """The workbench queue: open cases of the user's department by urgency."""
+    """The workbench queue: open cases of the user's department by urgency (综合受理窗口: the
+    open cases it took in and has not handed over yet)."""
     return list_cases(user=user, open_only=True)
 
 
 def get_case(*, user, case_no: str) -> Case:
     """One case, 404 if unknown, 403 if the user may not see it."""
     case = load_case(case_no=case_no)
-    why = read_denial(require_profile(user), county_id=case.county_id, department_id=case.department_id)
+    why = read_denial(require_profile(user), county_id=case.county_id, department_id=case.department_id,
+                      holder_id=case.front_desk_holder_id)
     if why:
         raise PermissionDenied(why)
     return case
 
 
 def can_see_personal_data(*, user, case: Case) -> bool:
-    """Full name/ID/phone only for the staff of the case's department (others see them masked)."""
+    """Full name/ID/phone only for the staff of the case's department, and for the 综合受理窗口
+    clerk who took it in until it is handed over (others see them masked)."""
     profile = require_profile(user)
-    return profile.role in DEPARTMENT_ROLES and profile.department_id == case.department_id \
-        and profile.county_id == case.county_id
+    if profile.county_id != case.county_id:
+        return False
+    if profile.role in INTAKE_EVERYWHERE_ROLES:
+        return case.front_desk_holder_id is not None and case.front_desk_holder_id == profile.user_id
+    return profile.role in DEPARTMENT_ROLES and profile.department_id == case.department_id
 
 
 def allowed_actions(*, user, case: Case) -> list[str]:

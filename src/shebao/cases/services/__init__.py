@@ -9,6 +9,7 @@ Split by concern to keep each module short; import everything from here::
 """
 
 from shebao.cases.services.actions import perform_action
+from shebao.cases.services.handover import hand_over_cases
 from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case
 from shebao.cases.services.notify import deliver_notification, deliver_pending, queue_notification
 from shebao.cases.services.public import (
@@ -32,6 +33,7 @@ __all__ = [
     "acquire_lease",
     "deliver_notification",
     "deliver_pending",
+    "hand_over_cases",
     "intake_case",
     "perform_action",
     "queue_notification",

@@ -29,7 +29,8 @@ def load_case(*, case_no: str, for_update: bool = False) -> Case:
 
 def check_read(*, user, case: Case):
     profile = common.require_profile(user)
-    why = read_denial(profile, county_id=case.county_id, department_id=case.department_id)
+    why = read_denial(profile, county_id=case.county_id, department_id=case.department_id,
+                      holder_id=case.front_desk_holder_id)
     if why:
         raise PermissionDenied(why)
     return profile
@@ -61,7 +62,7 @@ def perform_action(
         raise DomainError(f"未知的操作“{action}”，可选：{'、'.join(wf.ACTIONS)}。")
     step = case.workflow_steps()[case.step_index]
     why = act_denial(profile, county_id=case.county_id, department_id=case.department_id, action=action,
-                     step_kind=step.kind, step_name=step.name)
+                     step_kind=step.kind, step_name=step.name, holder_id=case.front_desk_holder_id)
     if why:
         raise PermissionDenied(why)
     if version != case.version:
@@ -88,6 +89,9 @@ def perform_action(
         fields.setdefault("current_step", case.workflow_steps()[transition.step_index].name)
         if transition.closes:
             fields.setdefault("closed_at", now)
+        if case.handed_over_at is None:
+            # Taken in at the 综合受理窗口 and not marked as handed over: the department has it now.
+            fields["handed_over_at"] = now
         common.save_case(case, expected_version=version, fields=fields)
         common.add_timeline(case, action=action, actor=user, now=now, reason=result if action == "finish" else reason,
                             step_before=step_before, status_before=status_before, detail=detail)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from shebao.accounts.permissions import act_denial
+from shebao.accounts.permissions import act_denial, intakes_everywhere
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseCounter, CaseMaterial
 from shebao.cases.services import common
@@ -127,6 +127,10 @@ def intake_case(
 
     Raises ``DomainError`` (422) listing every problem, ``PermissionDenied`` (403) for a user
     who may not accept this item's applications.
+
+    A clerk or section head takes in their own department's items; the 综合受理窗口 takes in the
+    items of every department of its county, and holds the case (may read it, print its receipt)
+    until it hands it over to the department (:func:`hand_over_cases`).
     """
     now = common.now_or(now)
     today = common.today_of(now)
@@ -159,6 +163,7 @@ def intake_case(
         raise DomainError(f"受理信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
 
     steps = wf.build_steps(version.data.get("procedure", {}).get("steps") or [])
+    front_desk = intakes_everywhere(profile)
     accepted_under_tolerance = bool(check.tolerated)
     cal = common.get_calendar()
     with transaction.atomic():
@@ -196,6 +201,7 @@ def intake_case(
             refusal_reasons=reasons if refuse else [],
             closed_at=now if refuse else None,
             created_by=user,
+            handed_over_at=None if front_desk else now,
         )
         if not refuse:
             for key, value in common.clock_fields(clock).items():
@@ -226,10 +232,14 @@ def intake_case(
             "missing": missing,
             "tolerated": sorted(tolerated_names),
         }
+        if front_desk:
+            detail["front_desk"] = True
         action = "not_accepted" if refuse else ("accept_tolerance" if accepted_under_tolerance else "accept")
         common.add_timeline(case, action=action, actor=user, now=now,
                             reason="；".join(reasons) if refuse else "", detail=detail)
         label = {"not_accepted": "不予受理", "accept_tolerance": "容缺受理", "accept": "受理"}[action]
+        if front_desk:
+            label = "综合受理窗口" + label
         common.audit(
             case,
             action=f"intake.{action}",

@@ -17,6 +17,7 @@ from shebao.catalog.selectors import resolve_county
 # username, role, department code, display name (演示 marks them as demo accounts)
 DEMO_STAFF = [
     ("clerk", Role.CLERK, "QY", "演示·企业窗口受理员"),
+    ("frontdesk", Role.FRONT_DESK, None, "演示·综合受理窗口"),
     ("reviewer", Role.REVIEWER, "QY", "演示·企业股审核员"),
     ("approver", Role.APPROVER, "QY", "演示·企业股审批员"),
     ("head", Role.SECTION_HEAD, "QY", "演示·企业保险股股长"),
