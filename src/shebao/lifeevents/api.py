@@ -2,7 +2,8 @@
 
 Public: the bundle list and definitions, the merged notice for given answers, and the progress
 query (bundle number + last 6 characters of the ID). Staff (Bearer token): start a bundle at
-the first window, accept further parts at the other departments' windows, read a bundle.
+the first window (the 综合受理窗口 accepts every part in that one application), accept further
+parts at the other departments' windows, read a bundle, hand the cases over (综合受理窗口).
 """
 
 from __future__ import annotations
@@ -176,7 +177,8 @@ class PartIn(Schema):
 class StartIn(Schema):
     answers: dict[str, str] = Field(description="对一件事问题的回答：{问题编码: 选项编码}")
     applicant: ApplicantIn
-    parts: list[PartIn] = Field(description="本窗口现在受理的事项（须属于本股室）")
+    parts: list[PartIn] = Field(description="本窗口现在受理的事项：股室窗口只能受理本股室的事项；综合受理窗口可一次受理全部事项"
+                                            "（在各股室同时生成办件）。任何一项不符合要求时整件事都不受理（422，逐项列出问题）")
 
 
 class AcceptIn(Schema):
@@ -204,7 +206,7 @@ def application(request, number: str):
 
 
 @router.post("/life-events/applications/{number}/parts/{order}", auth=STAFF, response={200: BundleOut, **ERRORS},
-             summary="受理一件事中的一个事项（该事项所属股室窗口）")
+             summary="受理一件事中的一个事项（该事项所属股室窗口或综合受理窗口）")
 def accept(request, number: str, order: int, payload: AcceptIn):
     bundle = services.accept_part(
         user=request.auth, number=number, order=order,
@@ -213,6 +215,18 @@ def accept(request, number: str, order: int, payload: AcceptIn):
                                    refusal_reasons=payload.refusal_reasons),
     )
     return _overview_out(selectors.bundle_overview(bundle=bundle))
+
+
+class HandoverOut(Schema):
+    number: str
+    cases: list[str] = Field(description="本次移交至各股室的办件编号")
+
+
+@router.post("/life-events/applications/{number}/handover", auth=STAFF, response={200: HandoverOut, **ERRORS},
+             summary="综合受理窗口把一件事的办件移交各股室")
+def hand_over(request, number: str):
+    cases = services.hand_over_bundle(user=request.auth, number=number)
+    return {"number": number.strip().upper(), "cases": cases}
 
 
 # -- one event --------------------------------------------------------------------------------------
@@ -348,7 +362,7 @@ def notice(request, code: str, payload: AnswersIn, county: str | None = None):
 
 
 @router.post("/life-events/{code}/applications", auth=STAFF, response={201: BundleOut, **ERRORS},
-             summary="窗口受理一件事（生成一件事编号，并受理本股室的事项）")
+             summary="窗口受理一件事（生成一件事编号，并受理本股室的事项；综合受理窗口一次受理全部事项）")
 def start(request, code: str, payload: StartIn):
     a = payload.applicant
     bundle = services.start_bundle(

@@ -1,8 +1,10 @@
 """一件事 applications: one bundle number linking one case per step, in each department.
 
-A bundle is started at the first window the applicant visits; that clerk accepts the parts of
-their own department, and every other department's clerk accepts theirs with the same bundle
-number (cases are created only through ``shebao.cases.services.intake_case``). The bundle's
+A bundle is started at the first window the applicant visits. At the 综合受理窗口 (one-window
+intake) one application accepts every part at once, creating the linked case in each department;
+at a department's window that clerk accepts the parts of their own department, and every other
+department's clerk accepts theirs with the same bundle number (cases are created only through
+``shebao.cases.services.intake_case``). The bundle's
 status and due date are derived from its cases; only ``shebao.lifeevents.services`` writes here.
 """
 

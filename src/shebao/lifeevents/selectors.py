@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from shebao.accounts.permissions import intakes_everywhere
+from shebao.cases.workflow import NOT_ACCEPTED
 from shebao.catalog.models import CatalogVersion
 from shebao.catalog.schema import LifeEvent
 from shebao.catalog.selectors import list_channels, list_items, resolve_county
@@ -260,15 +262,41 @@ def bundle_overview(*, bundle: Bundle, now: dt.datetime | None = None) -> Bundle
 
 
 def bundles_waiting_for(*, user) -> list[BundleOverview]:
-    """Bundles of the staff member's county with a part waiting at their department."""
+    """Bundles of the staff member's county with a part this user may take in still waiting:
+    at their department (clerk, section head), at any department (综合受理窗口)."""
+    from shebao.accounts.permissions import may_intake
+
     profile = getattr(user, "staff_profile", None)
-    if profile is None or profile.department_id is None:
+    if profile is None:
         return []
-    qs = (Bundle.objects.filter(county_id=profile.county_id, parts__department_id=profile.department_id)
-          .distinct().order_by("-created_at")[:200])
+    everywhere = intakes_everywhere(profile)
+    if not everywhere and profile.department_id is None:
+        return []
+    qs = Bundle.objects.filter(county_id=profile.county_id)
+    if everywhere:
+        qs = qs.filter(Q(parts__case__isnull=True) | Q(parts__case__status=NOT_ACCEPTED))
+    else:
+        qs = qs.filter(parts__department_id=profile.department_id)
     out = []
-    for b in qs:
+    for b in qs.distinct().order_by("-created_at")[:200]:
         ov = bundle_overview(bundle=b)
-        if any(p.department_id == profile.department_id for p in ov.waiting):
+        if any(may_intake(profile, county_id=b.county_id, department_id=p.department_id) for p in ov.waiting):
             out.append(ov)
     return out
+
+
+def bundles_held_by(*, user) -> list[BundleOverview]:
+    """Bundles with cases the 综合受理窗口 user took in and has not handed over to the departments."""
+    profile = getattr(user, "staff_profile", None)
+    if not intakes_everywhere(profile):
+        return []
+    qs = (Bundle.objects.filter(county_id=profile.county_id, parts__case__created_by=user,
+                                parts__case__handed_over_at__isnull=True)
+          .distinct().order_by("-created_at")[:200])
+    return [bundle_overview(bundle=b) for b in qs]
+
+
+def held_case_numbers(*, bundle: Bundle, user) -> list[str]:
+    """The bundle's cases this 综合受理窗口 user took in and still holds (not handed over)."""
+    return [p.case.case_no for p in bundle.parts.select_related("case").order_by("order")
+            if p.case is not None and user is not None and p.case.front_desk_holder_id == user.pk]

@@ -1,8 +1,13 @@
 """Writers of the lifeevents context: the only code that changes its models.
 
 * :func:`start_bundle` — the first window: records the bundle (number ``YJS-2026-000012``), its
-  parts from the answered questions, and accepts the parts of the clerk's own department;
-* :func:`accept_part` — every other window: its clerk accepts their department's part;
+  parts from the answered questions, and accepts the parts this user may take in, all in one
+  transaction — at the 综合受理窗口 (one-window intake) that is every part, whatever the
+  department, so one application creates every linked case at once; at a department's window,
+  that department's parts (the others wait for their own windows);
+* :func:`accept_part` — a later window: a department's clerk (or the 综合受理窗口) accepts a part
+  still waiting (or again after 不予受理);
+* :func:`hand_over_bundle` — the 综合受理窗口 hands the cases it took in over to the departments;
 * :func:`track_bundle` — the applicant's progress query with bundle number + last 6 characters
   of the ID number (or credit code), rate-limited per client IP.
 
@@ -21,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from shebao.accounts.permissions import intake_denial, intakes_everywhere
 from shebao.cases import services as case_services
 from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.models import CatalogVersion
@@ -86,6 +92,20 @@ def _check_applicant(applicant: Applicant, today: dt.date) -> tuple[str, str]:
     return ident, phone.normalized
 
 
+def _part_name(order: int, label: str, item_name: str) -> str:
+    return f"第 {order} 项（{label} {item_name}）"
+
+
+def _intake_denial(profile, *, county_id: int, department, name: str) -> str | None:
+    """Why ``profile`` may not take in a part of ``department`` (named ``name``), in Chinese."""
+    why = intake_denial(profile, county_id=county_id, department_id=department.pk)
+    if why is None:
+        return None
+    if profile.department_id is not None and profile.department_id != department.pk:
+        return f"{name}由{department.short_name}受理，请由该股室窗口或综合受理窗口受理。"
+    return f"{name}：{why}"
+
+
 def _intake(*, user, part: BundlePart, applicant: Applicant, entry: PartIntake, now: dt.datetime):
     case = case_services.intake_case(
         user=user, item_no=part.item_no, scenario=part.scenario_code or None, applicant=applicant,
@@ -109,12 +129,16 @@ def start_bundle(
     parts: Sequence[PartIntake],
     now: dt.datetime | None = None,
 ) -> Bundle:
-    """Start a bundle at the first window and accept the clerk's own parts (``parts``).
+    """Start a bundle and accept the parts named in ``parts`` (by ``order``) in one transaction.
 
-    The bundle's parts are the steps that apply to ``answers``; ``parts`` names (by ``order``)
-    those this clerk accepts now — all of them must belong to the clerk's department, and at
-    least one must be given. Everything happens in one transaction: if any intake is refused by
-    the cases service (missing materials, wrong role…), nothing is recorded.
+    The bundle's parts are the steps that apply to ``answers``. The user must be allowed to take
+    in every part named: the 综合受理窗口 any part (so one application accepts the whole bundle,
+    creating the linked case in each department with that department's case number); a clerk or
+    section head only their own department's parts. At least one part must be given.
+
+    All or nothing: every named part is checked by the cases intake service; if any fails
+    (missing materials, invalid 情形…) nothing at all is recorded — no bundle number, no case
+    number — and the ``DomainError`` (422) names each failing part with its problems.
     """
     now = now or timezone.now()
     profile = _profile(user)
@@ -126,19 +150,20 @@ def start_bundle(
     rows = {i.no: i for i in list_items(county=county).filter(no__in=[s.item_no for s in plan.steps])}
     wanted = {p.order: p for p in parts}
     if not wanted:
-        raise DomainError("请至少受理一项本股室的事项。")
+        raise DomainError("请至少受理一项事项。" if intakes_everywhere(profile) else "请至少受理一项本股室的事项。")
     unknown = sorted(o for o in wanted if o < 1 or o > len(plan.steps))
     if unknown:
         raise DomainError(f"“{plan.event.name}”没有第 {unknown[0]} 项。")
-    for order in wanted:
+    for order in sorted(wanted):
         step = plan.steps[order - 1]
-        if rows[step.item_no].department_id != profile.department_id:
-            raise PermissionDenied(
-                f"第 {order} 项（{step.label} {step.item_name}）由{rows[step.item_no].department.short_name}受理，"
-                "请由该股室窗口受理。"
-            )
+        why = _intake_denial(profile, county_id=county.pk, department=rows[step.item_no].department,
+                             name=_part_name(order, step.label, step.item_name))
+        if why:
+            raise PermissionDenied(why)
     version = CatalogVersion.objects.filter(county=county, is_current=True).first()
     with transaction.atomic():
+        # The bundle counter is locked first by every bundle start, so concurrent starts take the
+        # case counters of their departments one after another (no lock-order deadlock).
         bundle = Bundle.objects.create(
             county=county, number=_next_number(county=county, year=timezone.localdate(now).year),
             event_code=plan.event.code, event_name=plan.event.name, answers=plan.answers,
@@ -154,22 +179,46 @@ def start_bundle(
                 scenario_code=s.scenario_code or "", scenario_name=s.scenario_label or "", title=s.title[:100],
                 department=item.department, location=s.location or "", phone=s.phone or "",
             ))
-        cases = [
-            _intake(user=user, part=part_rows[order - 1], applicant=applicant, entry=entry, now=now).case_no
-            for order, entry in sorted(wanted.items())
-        ]
+        cases, failures = [], []
+        for order, entry in sorted(wanted.items()):
+            part = part_rows[order - 1]
+            try:
+                with transaction.atomic():  # a savepoint: the other parts are still checked
+                    cases.append(_intake(user=user, part=part, applicant=applicant, entry=entry, now=now).case_no)
+            except DomainError as exc:
+                failures.append((_part_name(order, part.label, part.item_name), exc))
+        if failures:
+            _fail(failures)  # rolls the whole application back
         record_event(
             action="lifeevents.start", object_type="bundle", object_id=bundle.number, actor=user, county=county,
-            summary=f"受理一件事 {bundle.number}：{bundle.event_name}，共 {len(part_rows)} 项，本窗口受理 {len(cases)} 项",
+            summary=f"受理一件事 {bundle.number}：{bundle.event_name}，共 {len(part_rows)} 项，本窗口受理 {len(cases)} 项"
+                    + ("（综合受理窗口）" if intakes_everywhere(profile) else ""),
             after={"event": bundle.event_code, "answers": bundle.answers, "cases": cases,
                    "parts": [[p.order, p.item_no, p.scenario_code] for p in part_rows],
-                   "applicant": mask_id_number(ident)},
+                   "front_desk": intakes_everywhere(profile), "applicant": mask_id_number(ident)},
         )
     return bundle
 
 
+def _fail(failures: list[tuple[str, DomainError]]):
+    """One 422 naming every part that could not be accepted, with that part's problems."""
+    problems, lines = [], []
+    for name, exc in failures:
+        own = exc.problems or [exc.message]
+        problems += [f"{name}：{p}" for p in own]
+        lines.append(f"{name}：" + "；".join(own))
+    if all(exc.status == 403 for _, exc in failures):
+        raise PermissionDenied("；".join(lines))
+    raise DomainError(
+        f"有 {len(failures)} 项未能受理，整件事未受理（未生成一件事编号和办件编号），请补正后重新提交。"
+        + " ".join(lines),
+        problems=problems,
+    )
+
+
 def accept_part(*, user, number: str, order: int, intake: PartIntake, now: dt.datetime | None = None) -> Bundle:
-    """Accept one more part of a bundle at its department's window (or again after 不予受理)."""
+    """Accept one more part of a bundle at its department's window or the 综合受理窗口 (or again
+    after 不予受理)."""
     from shebao.cases import workflow as wf
 
     now = now or timezone.now()
@@ -181,8 +230,10 @@ def accept_part(*, user, number: str, order: int, intake: PartIntake, now: dt.da
         part = bundle.parts.select_related("case", "department").filter(order=order).first()
         if part is None:
             raise NotFound(f"一件事 {bundle.number} 没有第 {order} 项。")
-        if part.department_id != profile.department_id:
-            raise PermissionDenied(f"第 {order} 项由{part.department.short_name}受理，请由该股室窗口受理。")
+        why = _intake_denial(profile, county_id=bundle.county_id, department=part.department,
+                             name=_part_name(order, part.label, part.item_name))
+        if why:
+            raise PermissionDenied(why)
         if part.case_id and part.case.status != wf.NOT_ACCEPTED:
             raise Conflict(f"第 {order} 项已受理（办件编号 {part.case.case_no}），不能重复受理。")
         applicant = Applicant(
@@ -198,6 +249,29 @@ def accept_part(*, user, number: str, order: int, intake: PartIntake, now: dt.da
             after={"order": order, "item_no": part.item_no, "case": case.case_no},
         )
     return bundle
+
+
+def hand_over_bundle(*, user, number: str, now: dt.datetime | None = None) -> list[str]:
+    """The 综合受理窗口 hands every case of the bundle it took in (and still holds) over to the
+    departments; returns their case numbers. After that only the departments see those cases."""
+    now = now or timezone.now()
+    profile = _profile(user)
+    if not intakes_everywhere(profile):
+        raise PermissionDenied("只有综合受理窗口需要把受理的办件移交股室。")
+    bundle = Bundle.objects.filter(number=(number or "").strip().upper(), county_id=profile.county_id).first()
+    if bundle is None:
+        raise NotFound("未找到该一件事编号。")
+    held = selectors.held_case_numbers(bundle=bundle, user=user)
+    if not held:
+        raise DomainError(f"一件事 {bundle.number} 没有待您移交的办件。")
+    with transaction.atomic():
+        case_services.hand_over_cases(user=user, case_nos=held, now=now)
+        record_event(
+            action="lifeevents.handover", object_type="bundle", object_id=bundle.number, actor=user,
+            county=bundle.county, summary=f"一件事 {bundle.number}：综合受理窗口移交 {len(held)} 件办件至各股室",
+            after={"cases": held},
+        )
+    return held
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Public: the list of life events, the questions (htmx re-renders them as answers 
 GET forms work without JavaScript), the ONE merged 一次性告知单 (HTML and PDF with a QR code),
 and the progress query by bundle number + last 6 characters of the ID number.
 Staff (window clerks): start a bundle from the answered questions, accept the parts of their
-department, and see the bundles waiting at their window.
+department, and see the bundles waiting at their window. The 综合受理窗口 accepts every part of
+a bundle in one application, and hands the cases over to the departments afterwards.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shebao.accounts.permissions import INTAKE_ROLES, intakes_everywhere, may_intake
 from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.selectors import get_item
 from shebao.core.errors import DomainError, NotFound
@@ -134,11 +136,18 @@ def notice(request, code: str):
         "pdf_url": reverse("lifeevents:notice-pdf", args=[event.code]) + "?" + query,
         "edit_url": reverse("lifeevents:questions", args=[event.code]) + "?" + query,
         "page_url": page_url, "qr_data_uri": _qr_data_uri(page_url),
-        "can_start": profile is not None and any(
-            s.department == getattr(profile.department, "name", None) for s in plan.steps),
+        "can_start": _may_start(profile, plan),
         "start_url": reverse("lifeevents:start", args=[event.code]) + "?" + query,
     }
     return render(request, "lifeevents/notice.html", ctx)
+
+
+def _may_start(profile, plan) -> bool:
+    """May this staff member take in at least one step of the plan (so start the bundle)?"""
+    if profile is None or profile.role not in INTAKE_ROLES or not plan.steps:
+        return False
+    return intakes_everywhere(profile) or any(
+        s.department == getattr(profile.department, "name", None) for s in plan.steps)
 
 
 @require_GET
@@ -236,9 +245,10 @@ def start(request, code: str):
     for s in plan.steps:
         item = get_item(county=county, no=s.item_no)
         row = {"step": s, "materials": _group_materials(item.data, s.scenario_code or "")}
-        (own if item.department_id == profile.department_id else others).append(row)
+        mine = may_intake(profile, county_id=county.pk, department_id=item.department_id)
+        (own if mine else others).append(row)
     ctx = {"event": event, "plan": plan, "own": own, "others": others, "statuses": MATERIAL_STATUSES,
-           "query": _query(plan.answers), "form": request.POST}
+           "query": _query(plan.answers), "form": request.POST, "everywhere": intakes_everywhere(profile)}
     if request.method == "POST":
         chosen = [r for r in own if request.POST.get(f"p{r['step'].order}_accept")]
         try:
@@ -249,7 +259,10 @@ def start(request, code: str):
         except DomainError as exc:
             ctx["error"], ctx["problems"] = exc.message, exc.problems
             return render(request, "lifeevents/start.html", ctx, status=exc.status)
-        messages.success(request, f"已受理一件事 {bundle.number}，请把编号告知申请人，并引导其到下一个窗口。")
+        if selectors.bundle_overview(bundle=bundle).waiting:
+            messages.success(request, f"已受理一件事 {bundle.number}，请把编号告知申请人，并引导其到下一个窗口。")
+        else:
+            messages.success(request, f"已受理一件事 {bundle.number}（全部事项），请把编号告知申请人。")
         return redirect("lifeevents:staff-bundle", number=bundle.number)
     return render(request, "lifeevents/start.html", ctx)
 
@@ -266,7 +279,15 @@ def staff_bundle(request, number: str):
     except DomainError as exc:
         return render(request, "lifeevents/error.html", {"message": exc.message}, status=exc.status)
     ctx: dict = {"statuses": MATERIAL_STATUSES, "form": request.POST}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("handover"):
+        try:
+            handed = services.hand_over_bundle(user=request.user, number=bundle.number)
+        except DomainError as exc:
+            ctx["error"], ctx["problems"] = exc.message, exc.problems
+        else:
+            messages.success(request, f"已移交 {len(handed)} 件办件至各股室：{'、'.join(handed)}。")
+            return redirect("lifeevents:staff-bundle", number=bundle.number)
+    elif request.method == "POST":
         try:
             order = int(request.POST.get("order") or 0)
         except ValueError:
@@ -287,11 +308,13 @@ def staff_bundle(request, number: str):
     overview = selectors.bundle_overview(bundle=bundle)
     forms = []
     for p in overview.waiting:
-        if p.department_id == profile.department_id:
+        if may_intake(profile, county_id=bundle.county_id, department_id=p.department_id):
             item = get_item(county=bundle.county, no=p.item_no)
             part = bundle.parts.get(order=p.order)
             forms.append({"part": p, "materials": _group_materials(item.data, part.scenario_code)})
-    ctx.update({"overview": overview, "bundle": bundle, "forms": forms})
+    held = selectors.held_case_numbers(bundle=bundle, user=request.user) if intakes_everywhere(profile) else []
+    ctx.update({"overview": overview, "bundle": bundle, "forms": forms,
+                "held": [p for p in overview.parts if p.case_no in held]})
     return render(request, "lifeevents/staff_bundle.html", ctx, status=400 if ctx.get("error") else 200)
 
 
@@ -302,4 +325,7 @@ def staff_index(request):
     if number:
         return redirect("lifeevents:staff-bundle", number=number[:20])
     waiting = selectors.bundles_waiting_for(user=request.user)
-    return render(request, "lifeevents/staff_index.html", {"waiting": waiting, "now": timezone.now()})
+    profile = _staff_profile(request)
+    return render(request, "lifeevents/staff_index.html", {
+        "waiting": waiting, "held": selectors.bundles_held_by(user=request.user),
+        "everywhere": intakes_everywhere(profile), "now": timezone.now()})
