@@ -20,6 +20,9 @@ def test_demo_staff_one_per_role_passwords_printed_once(county, client):
     call_command("demo", "staff", stdout=out)
     text = out.getvalue()
     assert {p.role for p in StaffProfile.objects.all()} == set(Role.values)
+    front_desk = StaffProfile.objects.get(user__username="frontdesk")
+    assert front_desk.role == Role.FRONT_DESK and front_desk.department is None
+    assert "综合受理窗口" in text
     line = next(ln for ln in text.splitlines() if ln.strip().startswith("clerk"))
     password = line.split("密码：")[1].strip()
     assert client.login(username="clerk", password=password)
