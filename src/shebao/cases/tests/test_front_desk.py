@@ -266,7 +266,7 @@ def test_permission_rules():
     assert not permissions.may_intake(P("clerk", department_id=7), county_id=1, department_id=8)
     for role in ("reviewer", "approver", "director", "admin"):
         assert not permissions.may_intake(P(role, department_id=7), county_id=1, department_id=7), role
-    assert permissions.INTAKE_ROLES == {"clerk", "section_head", "front_desk"}
+    assert {"clerk", "section_head", "front_desk"} == permissions.INTAKE_ROLES
     # Reading: only the cases it holds.
     assert permissions.can_read(fd, county_id=1, department_id=7, holder_id=42)
     assert not permissions.can_read(fd, county_id=1, department_id=7, holder_id=None)
