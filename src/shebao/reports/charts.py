@@ -5,14 +5,12 @@ attributes only — no ``style`` attribute, no script — so the strict CSP allo
 no JavaScript), and :func:`to_drawing` builds a reportlab ``Drawing`` for the monthly PDF. The
 layout works in SVG coordinates (y grows downwards); the reportlab renderer flips them.
 
-The shipped CJK font has no Latin glyphs, so in the PDF every text is split into runs: ASCII in
-Helvetica, the rest in the CJK font (as ``shebao.cases.pdfs`` does for paragraphs).
+In the PDF the text is set in the project's embedded font (``shebao.core.pdf.register_font``).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from itertools import count
 from xml.sax.saxutils import escape
@@ -342,22 +340,6 @@ def describe(chart: Chart) -> str:
 
 
 # -- reportlab ------------------------------------------------------------------------------------
-_ASCII_RUN = re.compile(r"[ -~]+")
-
-
-def _runs(text: str) -> list[tuple[str, bool]]:
-    """``[(run, is_ascii)]`` covering ``text``."""
-    out, pos = [], 0
-    for m in _ASCII_RUN.finditer(text):
-        if m.start() > pos:
-            out.append((text[pos : m.start()], False))
-        out.append((m.group(0), True))
-        pos = m.end()
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out
-
-
 def to_drawing(chart: Chart, *, width: float | None = None, with_title: bool = True):
     """A reportlab ``Drawing`` of the chart, scaled to ``width`` points (default: its own size)."""
     from reportlab.graphics.shapes import Circle, Drawing, Group, PolyLine, String
@@ -368,7 +350,7 @@ def to_drawing(chart: Chart, *, width: float | None = None, with_title: bool = T
 
     from shebao.core.pdf import register_font
 
-    cjk = register_font()
+    font = register_font()
     lay = layout(chart, with_title=with_title)
     scale = (width / lay.width) if width else 1.0
     H = lay.height
@@ -385,12 +367,9 @@ def to_drawing(chart: Chart, *, width: float | None = None, with_title: bool = T
         elif isinstance(it, Dot):
             g.add(Circle(it.x, H - it.y, it.r, fillColor=c(it.fill), strokeColor=None))
         elif isinstance(it, Text):
-            runs = [(t, "Helvetica-Bold" if (a and it.bold) else ("Helvetica" if a else cjk)) for t, a in _runs(it.text)]
-            total = sum(stringWidth(t, f, it.size) for t, f in runs)
-            x = it.x - (total / 2 if it.anchor == "middle" else total if it.anchor == "end" else 0)
-            for t, f in runs:
-                g.add(String(x, H - it.y, t, fontName=f, fontSize=it.size, fillColor=c(it.fill)))
-                x += stringWidth(t, f, it.size)
+            width = stringWidth(it.text, font, it.size)
+            x = it.x - (width / 2 if it.anchor == "middle" else width if it.anchor == "end" else 0)
+            g.add(String(x, H - it.y, it.text, fontName=font, fontSize=it.size, fillColor=c(it.fill)))
     g.scale(scale, scale)
     d = Drawing(lay.width * scale, H * scale)
     d.add(g)

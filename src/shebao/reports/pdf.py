@@ -1,29 +1,24 @@
 """The monthly report (办件统计月报) as an A4 PDF: key figures, charts, tables, overdue lists.
 
-Built with ``shebao.core.pdf`` (embedded CJK font); the charts are the dashboard's own, drawn
-with reportlab graphics (vectors, not images). ASCII runs are set in Helvetica because the CJK
-font has no Latin glyphs.
+Built with ``shebao.core.pdf`` (one embedded font for Chinese, Latin and digits); the charts are
+the dashboard's own, drawn with reportlab graphics (vectors, not images).
 """
 
 from __future__ import annotations
 
-import io
-import re
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph
 
-from shebao.core.pdf import PdfDocument, register_font, styles
+from shebao.core.pdf import PdfDocument, styles
 from shebao.core.pdf import table as pdf_table
 from shebao.reports import charts as ch
 from shebao.reports import selectors as sel
 from shebao.reports import tables as tb
 
-_ASCII_RUN = re.compile(r"[!-~](?:[ -~]*[!-~])?")
 CONTENT_WIDTH_MM = 174  # A4 (210) minus the 18 mm margins
 LIST_LIMIT = 200
 
@@ -35,8 +30,7 @@ def _style(name: str) -> ParagraphStyle:
 
 
 def p(text: str, style: str = "body") -> Paragraph:
-    marked = _ASCII_RUN.sub(lambda m: f'<font name="Helvetica">{m.group(0)}</font>', escape(str(text)))
-    return Paragraph(marked.replace("\n", "<br/>"), _style(style))
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), _style(style))
 
 
 def _table(t: tb.ReportTable, widths: list[float] | None = None, limit: int | None = None, style: str = "cell"):
@@ -51,35 +45,6 @@ def _table(t: tb.ReportTable, widths: list[float] | None = None, limit: int | No
     return out
 
 
-class ReportDocument(PdfDocument):
-    """``PdfDocument`` whose title and page footer also print digits (ASCII runs in Helvetica)."""
-
-    def render(self) -> bytes:
-        buf = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-            title=self.title, author="社保办事通",
-        )
-        story = [p(self.title, "title")]
-        if self.subtitle:
-            story.append(p(self.subtitle, "subtitle"))
-        story.append(Spacer(1, 4 * mm))
-        story.extend(self.flowables)
-
-        def footer(canvas, doc_):
-            canvas.saveState()
-            right = A4[0] - 18 * mm
-            for text, font in reversed([("第 ", register_font()), (str(doc_.page), "Helvetica"),
-                                        (" 页", register_font())]):
-                canvas.setFont(font, 8)
-                canvas.drawRightString(right, 10 * mm, text)
-                right -= canvas.stringWidth(text, font, 8)
-            canvas.restoreState()
-
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
-        return buf.getvalue()
-
-
 def _chart(chart: ch.Chart):
     return ch.to_drawing(chart, width=CONTENT_WIDTH_MM * mm)
 
@@ -91,7 +56,7 @@ def monthly_report(d: sel.Dashboard, *, month_label: str) -> bytes:
                                                  "ratings", "overdue", "warnings", "bad_ratings", "busiest_items")}
     charts = ch.charts_for(d)
     who = scope.department.name if scope.department else scope.county.agency
-    doc = ReportDocument(title="办件统计月报")
+    doc = PdfDocument(title="办件统计月报")
     doc.add(p(f"{who} · {month_label}", "subtitle"))
     doc.add(p(f"统计区间 {scope.start.isoformat()} 至 {scope.end.isoformat()}；"
               f"生成时间 {timezone.localtime():%Y-%m-%d %H:%M}；“当前”各项为生成时的状态。", "small"))

@@ -50,6 +50,23 @@ from shebao.accounts.models import Role
 from shebao.domain.identifiers import id_check_char, uscc_check_char
 
 BJ = ZoneInfo("Asia/Shanghai")
+
+#: A second database for the demo-generator tests (an in-memory SQLite test database; tests that
+#: use it declare ``databases=["default", DEMO_TEST_ALIAS]`` and are rolled back like any other).
+DEMO_TEST_ALIAS = "reports_demo_test"
+
+
+def _register_demo_test_alias() -> None:
+    from django.db import connections
+
+    from shebao.reports.dbsettings import database_from_url
+    from shebao.reports.demo import add_alias
+
+    if DEMO_TEST_ALIAS not in connections.settings:
+        add_alias(DEMO_TEST_ALIAS, database_from_url("sqlite://:memory:"))
+
+
+_register_demo_test_alias()
 D = dt.date.fromisoformat
 UNIT_ITEMS = {1, 36}
 

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         monthly = sub.add_parser("monthly", help="生成某月的办件统计月报 PDF")
         monthly.add_argument("month", help="月份，如 2026-11")
         monthly.add_argument("--output", "-o", default=None,
-                             help="输出文件（默认 var/reports/monthly-report-YYYY-MM[-股室].pdf；- 表示标准输出）")
+                             help="输出文件（默认 var/reports/monthly-report-YYYY-MM[-股室].pdf）")
         monthly.add_argument("--department", default=None, help="只统计一个股室（编码，如 QY）")
         monthly.add_argument("--county", default=None, help="县（区）代码（默认 SHEBAO_COUNTY）")
         monthly.add_argument("--database", default=DEFAULT_DB_ALIAS, help="数据库别名（如 demo）")
@@ -45,9 +45,6 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from None
         label = f"{start:%Y-%m}" + (f"-{scope.department.code}" if scope.department else "")
-        if output == "-":
-            self.stdout.buffer.write(body) if hasattr(self.stdout, "buffer") else self.stdout._out.buffer.write(body)
-            return
         path = Path(output) if output else Path(settings.VAR_DIR) / "reports" / f"monthly-report-{label}.pdf"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(body)
