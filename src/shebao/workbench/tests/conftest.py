@@ -178,7 +178,9 @@ def pytest_runtest_teardown(item, nextitem):
     finally:
         snapshot = item.config.stash.get(_SNAPSHOT, None)
         marker = item.get_closest_marker("django_db")
-        if snapshot is not None and marker is not None and marker.kwargs.get("transaction"):
+        # After the session's last test the test database is already gone: nothing to restore.
+        last = nextitem is None
+        if snapshot is not None and marker is not None and marker.kwargs.get("transaction") and not last:
             _restore(item, snapshot)
 
 
