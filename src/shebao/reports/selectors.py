@@ -334,7 +334,27 @@ def _volume_aggregates() -> dict:
     }
 
 
-def _volume(scope: Scope, dim: str, labels: Labels, period: str = "day") -> list[VolumeRow]:
+def _dim_key(dim: str, labels: Labels, row: dict):
+    """The dimension's key of a row grouped by (item, department)."""
+    if dim == "department":
+        return row["department_id"]
+    if dim == "item":
+        return row["item_id"]
+    item = labels.items.get(row["item_id"])
+    return item.category_id if item else None
+
+
+def volume_base(scope: Scope) -> tuple[list[dict], list[dict]]:
+    """Two aggregates grouped by (item, department) — every non-period volume table is rolled up
+    from them: the cases received in the range (with their current status) and those finished in it.
+    Grouping by the pair keeps a case under its own department even if its item moved since."""
+    recv = list(scope.received().values("item_id", "department_id").annotate(**_volume_aggregates()))
+    fin = list(scope.finished().values("item_id", "department_id").annotate(c=Count("id")))
+    return recv, fin
+
+
+def _volume(scope: Scope, dim: str, labels: Labels, period: str = "day",
+            base: tuple[list[dict], list[dict]] | None = None) -> list[VolumeRow]:
     if dim == "period":
         recv = (scope.received().annotate(k=LocalDate("received_at")).values("k")
                 .annotate(**_volume_aggregates()))
@@ -346,15 +366,16 @@ def _volume(scope: Scope, dim: str, labels: Labels, period: str = "day") -> list
         for r in fin:
             rows[period_key(_as_date(r["k"]), period)].finished_in_period += r["c"]
         return list(rows.values())
-    key = _DIM_FIELDS[dim]
-    recv = scope.received().values(key).annotate(**_volume_aggregates())
-    fin = scope.finished().values(key).annotate(c=Count("id"))
+    if dim not in _DIM_FIELDS:
+        raise DomainError(f"维度“{dim}”无效，可选：{'、'.join(DIMENSIONS)}。")
+    recv, fin = base if base is not None else volume_base(scope)
     rows: dict = {}
     for r in recv:
-        pk = r.pop(key)
-        rows[pk] = VolumeRow(pk, _dim_label(dim, labels, pk), **r)
+        pk = _dim_key(dim, labels, r)
+        row = rows.setdefault(pk, VolumeRow(pk, _dim_label(dim, labels, pk)))
+        row.add(VolumeRow(None, "", **{f: r[f] for f in VOLUME_FIELDS if f in r}))
     for r in fin:
-        pk = r[key]
+        pk = _dim_key(dim, labels, r)
         rows.setdefault(pk, VolumeRow(pk, _dim_label(dim, labels, pk))).finished_in_period += r["c"]
     if dim == "department" and scope.department is None:
         for pk in labels.departments:  # every department, even with nothing this period
@@ -427,23 +448,32 @@ def finished_with_days(scope: Scope) -> QuerySet[Case]:
     )
 
 
-def _timeliness(scope: Scope, dim: str, labels: Labels) -> list[TimelinessRow]:
-    key = _DIM_FIELDS[dim]
+def timeliness_base(scope: Scope) -> tuple[list[dict], list[dict]]:
+    """On-time counts and the handling-time histogram of the cases finished in the range, grouped
+    by (item, department); the department and item tables are rolled up from them."""
     base = scope.finished().annotate(cd=LocalDate("closed_at"), due=effective_due())
-    counts = base.values(key).annotate(
+    counts = list(base.values("item_id", "department_id").annotate(
         finished=Count("id"),
         promised_n=Count("id", filter=Q(due__isnull=False)),
         promised_ok=Count("id", filter=Q(due__gte=F("cd"))),
         statutory_n=Count("id", filter=Q(statutory_due__isnull=False)),
         statutory_ok=Count("id", filter=Q(statutory_due__gte=F("cd"))),
-    )
+    ))
+    hist = list(finished_with_days(scope).values("item_id", "department_id", "wd").annotate(c=Count("id")))
+    return counts, hist
+
+
+def _timeliness(scope: Scope, dim: str, labels: Labels,
+                base: tuple[list[dict], list[dict]] | None = None) -> list[TimelinessRow]:
+    counts, hist = base if base is not None else timeliness_base(scope)
     rows: dict = {}
     for r in counts:
-        pk = r.pop(key)
-        rows[pk] = TimelinessRow(pk, _dim_label(dim, labels, pk), **r)
-    hist = finished_with_days(scope).values(key, "wd").annotate(c=Count("id"))
+        pk = _dim_key(dim, labels, r)
+        row = rows.setdefault(pk, TimelinessRow(pk, _dim_label(dim, labels, pk)))
+        row.add(TimelinessRow(None, "", **{f: r[f] for f in ("finished", "promised_n", "promised_ok",
+                                                              "statutory_n", "statutory_ok")}))
     for r in hist:
-        row = rows.get(r[key])
+        row = rows.get(_dim_key(dim, labels, r))
         if row is not None and r["wd"] is not None:
             row.hist[r["wd"]] = row.hist.get(r["wd"], 0) + r["c"]
     order = _dim_sort_key(dim, labels)
@@ -653,13 +683,19 @@ class Dashboard:
     def calendar(self):
         return calendar_for(self.scope.using)
 
-    def volume(self, dim: str) -> list[VolumeRow]:
-        return self._volume_cache(dim)
+    @cached_property
+    def _volume_base(self):
+        return volume_base(self.scope)
 
-    def _volume_cache(self, dim):
+    @cached_property
+    def _timeliness_base(self):
+        return timeliness_base(self.scope)
+
+    def volume(self, dim: str) -> list[VolumeRow]:
         cache = self.__dict__.setdefault("_vol", {})
         if dim not in cache:
-            cache[dim] = _volume(self.scope, dim, self.labels, self.period)
+            base = None if dim == "period" else self._volume_base
+            cache[dim] = _volume(self.scope, dim, self.labels, self.period, base)
         return cache[dim]
 
     @cached_property
@@ -669,7 +705,7 @@ class Dashboard:
     def timeliness(self, dim: str) -> list[TimelinessRow]:
         cache = self.__dict__.setdefault("_time", {})
         if dim not in cache:
-            cache[dim] = _timeliness(self.scope, dim, self.labels)
+            cache[dim] = _timeliness(self.scope, dim, self.labels, self._timeliness_base)
         return cache[dim]
 
     @cached_property
