@@ -135,8 +135,12 @@ AUTHENTICATION_BACKENDS = ["shebao.ops.throttle.ThrottledModelBackend"]
 SHEBAO_LOGIN_MAX_FAILURES = int(os.environ.get("SHEBAO_LOGIN_MAX_FAILURES", "5"))
 SHEBAO_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("SHEBAO_LOGIN_MAX_FAILURES_PER_IP", "30"))
 SHEBAO_LOGIN_LOCK_MINUTES = int(os.environ.get("SHEBAO_LOGIN_LOCK_MINUTES", "15"))
-# Behind a reverse proxy, the header that carries the client address (e.g. HTTP_X_REAL_IP);
-# empty means REMOTE_ADDR. Only set it when the proxy overwrites the header.
+# Behind a reverse proxy every request comes from the proxy's address; rate limits (login, the
+# public progress query) need the client's. SHEBAO_TRUST_X_FORWARDED_FOR=1 takes the first
+# X-Forwarded-For address, SHEBAO_CLIENT_IP_HEADER names another header (e.g. HTTP_X_REAL_IP).
+# Only set them when the proxy overwrites that header (nginx: proxy_set_header X-Forwarded-For
+# $remote_addr), or clients can pick their own address.
+SHEBAO_TRUST_X_FORWARDED_FOR = os.environ.get("SHEBAO_TRUST_X_FORWARDED_FOR") == "1"
 SHEBAO_CLIENT_IP_HEADER = os.environ.get("SHEBAO_CLIENT_IP_HEADER", "")
 # How often ``shebao serve`` runs the case deadline job (seconds).
 SHEBAO_TICK_INTERVAL = int(os.environ.get("SHEBAO_TICK_INTERVAL", "180"))

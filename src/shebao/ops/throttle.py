@@ -30,10 +30,13 @@ def _hash(scope: str, key: str) -> str:
 
 
 def client_ip(request) -> str:
+    """The client's address, from the proxy's header when settings say the proxy sets it."""
     header = settings.SHEBAO_CLIENT_IP_HEADER
+    if not header and settings.SHEBAO_TRUST_X_FORWARDED_FOR:
+        header = "HTTP_X_FORWARDED_FOR"
     value = request.META.get(header, "") if header else ""
     if value:
-        return value.split(",")[0].strip()
+        return value.split(",")[0].strip()[:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

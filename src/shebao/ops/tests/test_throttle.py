@@ -111,3 +111,13 @@ def test_purge_drops_old_rows(db):
     throttle.hit("x", "k")
     assert throttle.purge() == 1
     assert ThrottleEvent.objects.count() == 1
+
+
+def test_client_address_behind_a_proxy(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1",
+                     HTTP_X_REAL_IP="198.51.100.7")
+    assert throttle.client_ip(request) == "127.0.0.1"  # nothing trusted by default
+    settings.SHEBAO_TRUST_X_FORWARDED_FOR = True
+    assert throttle.client_ip(request) == "203.0.113.9"
+    settings.SHEBAO_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert throttle.client_ip(request) == "198.51.100.7"
