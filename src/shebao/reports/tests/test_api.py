@@ -80,3 +80,9 @@ def test_errors(county, api_for):
     assert r.status_code == 422
     r = c.get("/api/v1/reports/tables/warnings?limit=0")
     assert r.status_code == 422
+
+
+def test_table_titles_match_the_builders():
+    from shebao.reports.tables import BUILDERS, TABLE_TITLES
+
+    assert list(TABLE_TITLES) == list(BUILDERS)
