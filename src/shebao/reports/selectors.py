@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -153,10 +152,6 @@ def make_scope(*, county: County, start=None, end=None, department: str | None =
     return Scope(county=county, start=start, end=end, department=dept, using=using)
 
 
-def report_roles() -> tuple[str, ...]:
-    return (Role.DIRECTOR, Role.SECTION_HEAD)
-
-
 def scope_for_user(user, *, start=None, end=None, department: str | None = None,
                    using: str = DEFAULT_DB_ALIAS) -> Scope:
     """The scope ``user`` may see: the director any department of the county (or all), a section
@@ -218,7 +213,7 @@ class Labels:
 
 
 # -- dimensions and periods ------------------------------------------------------------------------
-#: dimension → (field to group by, order of the rows)
+#: the dimensions rolled up from the (item, department) aggregates
 _DIM_FIELDS = {"department": "department_id", "item": "item_id", "area": "item__category_id"}
 
 
@@ -766,14 +761,3 @@ class Dashboard:
     @cached_property
     def busiest_hours(self) -> list[tuple[int, int]]:
         return busiest_hours(self.scope)
-
-    @cached_property
-    def status_by_department(self) -> list[VolumeRow]:
-        return self.volume("department")
-
-
-def rows_by_key(rows: Iterable) -> dict:
-    out = defaultdict(list)
-    for r in rows:
-        out[r.key].append(r)
-    return out

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from shebao.cases import workflow as wf
 from shebao.reports import selectors as sel
 
 CASE_URL = "/workbench/cases/{}/"
@@ -256,7 +255,3 @@ def build(d: sel.Dashboard, key: str) -> ReportTable:
 
 def build_all(d: sel.Dashboard) -> dict[str, ReportTable]:
     return {key: builder(d) for key, builder in BUILDERS.items()}
-
-
-def warning_css(case) -> str:
-    return {wf.RED: "bad", wf.YELLOW: "warn"}.get(case.warning, "")
