@@ -1,5 +1,6 @@
-"""Edge middleware: the request log, security headers, 413 for oversized bodies and a Chinese
-400 for malformed JSON sent to the API."""
+"""Edge middleware: the request log, security headers, 413 for oversized bodies, and a Chinese
+400 for malformed JSON sent to the API and for text no database can store (NUL characters, which
+PostgreSQL refuses, and lone surrogates) in the path, the query, a form or a JSON body."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ CSP = (
 )
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+BAD_TEXT = "请求中含有不允许的字符（如 NUL 控制字符或不成对的代理字符），请检查输入。"
 
 request_log = logging.getLogger("shebao.request")
 
@@ -28,6 +31,27 @@ def body_limit(request) -> int:
     if content_type.startswith("multipart/form-data"):
         return max(settings.SHEBAO_MAX_UPLOAD_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _bad_text(value: str) -> bool:
+    """NUL (which PostgreSQL text cannot store) or a lone surrogate (which is not text at all)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_json(value) -> bool:
+    if isinstance(value, str):
+        return _bad_text(value)
+    if isinstance(value, dict):
+        return any(_bad_text(k) or _bad_json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_json(v) for v in value)
+    return False
 
 
 def _too_large(length: int | None, limit: int) -> JsonResponse:
@@ -106,6 +130,19 @@ class SecurityHeadersMiddleware:
             return JsonResponse({"detail": "请求头 Content-Length 无效。"}, status=400)
         if length > limit:
             return _too_large(length, limit)
+        if _bad_text(request.path) or any(_bad_text(k) or any(_bad_text(v) for v in vs)
+                                          for k, vs in request.GET.lists()):
+            return JsonResponse({"detail": BAD_TEXT}, status=400)
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in _BODY_METHODS and content_type.startswith(_FORM_TYPES):
+            try:
+                fields = list(request.POST.lists())
+            except RequestDataTooBig:
+                return _too_large(length, limit)
+            except Exception:  # a malformed body is the view's to answer (usually 400)
+                fields = []
+            if any(_bad_text(k) or any(_bad_text(v) for v in vs) for k, vs in fields):
+                return JsonResponse({"detail": BAD_TEXT}, status=400)
         if (
             request.method in _BODY_METHODS
             and request.path.startswith("/api/")
@@ -113,7 +150,7 @@ class SecurityHeadersMiddleware:
             and "json" in request.META.get("CONTENT_TYPE", "")
         ):
             try:
-                json.loads(request.body)
+                data = json.loads(request.body)
             except RequestDataTooBig:
                 return _too_large(length, limit)
             except UnicodeDecodeError:
@@ -121,4 +158,6 @@ class SecurityHeadersMiddleware:
             except ValueError as exc:
                 where = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if hasattr(exc, "lineno") else ""
                 return JsonResponse({"detail": f"请求体不是合法的 JSON{where}，请检查格式。"}, status=400)
+            if _bad_json(data):
+                return JsonResponse({"detail": BAD_TEXT}, status=400)
         return None
