@@ -9,7 +9,7 @@ import json
 import pytest
 
 from shebao.ops import loadkit
-from shebao.ops.testing import ServerProcess, scratch_database, shebao
+from shebao.ops.testing import ServerProcess, base_env, scratch_database, shebao
 
 
 def _fingerprint(env) -> dict:
@@ -66,7 +66,7 @@ def test_restore_refuses_a_foreign_file_and_wrong_engine(tmp_path):
         assert proc.returncode != 0 and "--yes" in proc.stderr
         if db.vendor == "postgresql":
             sqlite_file = tmp_path / "other.sqlite3"
-            env_sqlite = db.env(tmp_path, DATABASE_URL=f"sqlite:///{sqlite_file}")
+            env_sqlite = base_env(DATABASE_URL=f"sqlite:///{sqlite_file}", SHEBAO_VAR_DIR=str(tmp_path))
             shebao("migrate", "--no-input", "-v", "0", env=env_sqlite)
             shebao("backup", str(tmp_path / "sqlite.bak"), env=env_sqlite)
             proc = shebao("restore", str(tmp_path / "sqlite.bak"), "--yes", env=env, check=False)
