@@ -57,9 +57,9 @@ def test_section_head_is_limited_to_their_department(world, api_for):
     assert r.status_code == 403 and "本股室" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN, Role.FRONT_DESK])
 def test_other_roles_403(county, api_for, role):
-    c = api_for(role, None if role == Role.ADMIN else "QY")
+    c = api_for(role, None if role in (Role.ADMIN, Role.FRONT_DESK) else "QY")
     for url in ("/api/v1/reports/summary", "/api/v1/reports/tables", "/api/v1/reports/tables/summary"):
         r = c.get(url)
         assert r.status_code == 403 and "仅供中心主任和股长" in r.json()["detail"]

@@ -221,9 +221,9 @@ def test_director_filters_by_department(world, county, staff):
     assert sel.scope_for_user(staff(Role.DIRECTOR), **NOV).department is None
 
 
-@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN, Role.FRONT_DESK])
 def test_other_roles_refused(county, staff, role):
-    user = staff(role, None if role == Role.ADMIN else "QY")
+    user = staff(role, None if role in (Role.ADMIN, Role.FRONT_DESK) else "QY")
     with pytest.raises(PermissionDenied):
         sel.scope_for_user(user)
 

@@ -22,10 +22,10 @@ def test_anonymous_goes_to_login(client_for, url):
     assert r["Location"].startswith("/accounts/login/?next=/reports/")
 
 
-@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN, Role.FRONT_DESK])
 @pytest.mark.parametrize("url", URLS)
 def test_other_roles_get_403(county, client_for, role, url):
-    r = client_for(role, None if role == Role.ADMIN else "QY").get(url)
+    r = client_for(role, None if role in (Role.ADMIN, Role.FRONT_DESK) else "QY").get(url)
     assert r.status_code == 403
     assert "仅供中心主任和股长" in r.content.decode()
 
