@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from shebao.accounts.models import Role
-from shebao.accounts.permissions import DEPARTMENT_ROLES
+from shebao.accounts.permissions import DEPARTMENT_ROLES, may_intake
 from shebao.cases import selectors as case_selectors
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case
@@ -41,6 +40,7 @@ TIMELINE_LABELS = {
     "remind": "容缺补正提醒",
     "terminate": "容缺逾期终止",
     "recompute": "节假日调整，重算期限",
+    "handover": "移交股室",
 }
 
 
@@ -104,21 +104,12 @@ def departments_for(profile) -> QuerySet[Department]:
     return Department.objects.filter(county_id=profile.county_id).order_by("id")
 
 
-def intake_items(profile) -> QuerySet[Item]:
-    """Items whose applications this user may accept: their department's (clerk, section head)."""
-    if profile.role not in (Role.CLERK, Role.SECTION_HEAD):
-        return Item.objects.none()
-    return items_for(profile).filter(current_version__isnull=False)
-
-
-def scenario_group(item_data: dict, scenario: str | None) -> tuple[list[dict], dict | None]:
-    """The item's material groups and the one chosen (``None`` until a scenario is chosen)."""
-    groups = list(item_data.get("material_groups") or [])
-    if not groups:
-        return groups, None
-    if len(groups) == 1 and not groups[0].get("scenario_code"):
-        return groups, groups[0]
-    return groups, next((g for g in groups if g.get("scenario_code") == scenario), None)
+def intake_items(profile) -> list[Item]:
+    """Items whose applications this user may take in (``accounts.permissions.may_intake``): the
+    department's for clerk and section head, every department's for the 综合受理窗口."""
+    qs = (Item.objects.filter(county_id=profile.county_id, is_active=True, current_version__isnull=False)
+          .select_related("department").order_by("department_id", "no"))
+    return [i for i in qs if may_intake(profile, county_id=i.county_id, department_id=i.department_id)]
 
 
 @dataclass(frozen=True)

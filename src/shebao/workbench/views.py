@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shebao.accounts.models import Role
+from shebao.accounts.permissions import INTAKE_ROLES, intakes_everywhere
 from shebao.accounts.selectors import profile_of
 from shebao.cases import pdfs, services
 from shebao.cases import selectors as case_selectors
 from shebao.cases import workflow as wf
 from shebao.cases.models import Rating
-from shebao.catalog.models import Item
 from shebao.core.errors import Conflict, DomainError, PermissionDenied
 from shebao.workbench import selectors
 from shebao.workbench.forms import (
@@ -70,7 +70,8 @@ def staff_page(view):
 
 def _nav(profile) -> dict:
     return {
-        "can_intake": profile.role in (Role.CLERK, Role.SECTION_HEAD),
+        "can_intake": profile.role in INTAKE_ROLES,
+        "front_desk": intakes_everywhere(profile),
         "can_complaints": profile.role in (Role.SECTION_HEAD, Role.DIRECTOR),
         "profile": profile,
     }
@@ -111,56 +112,45 @@ _FIELD_ANCHORS = {"item": "item", "kind": "kind-person", "name": "name", "id_num
                   "tolerance_consent": "tolerance_consent", "outcome": "outcome-accept"}
 
 
-def _checklist(item: Item | None, data: IntakeData) -> dict:
-    """The 情形 choice and materials checklist of the chosen item, with what the clerk had chosen."""
-    if item is None or item.current_version is None:
-        return {"item": None}
-    groups, group = selectors.scenario_group(item.current_version.data, data.scenario or None)
-    scenarios = [(g.get("scenario_code"), g.get("scenario")) for g in groups if g.get("scenario_code")]
-    rows, tolerable = [], []
-    if group is not None:
-        promise_ok = any(m.get("promise") for m in group.get("materials") or [])
-        for i, m in enumerate(group.get("materials") or []):
-            default = wf.MISSING if m.get("optional_when") else wf.RECEIVED
-            tol = m.get("tolerance") or None
-            row = {
-                "index": i, "name": m["name"], "text": m.get("text") if m.get("text") != m["name"] else "",
-                "optional_when": m.get("optional_when") or "", "promise": bool(m.get("promise")),
-                "promise_ok": promise_ok and not m.get("promise"),
-                "tolerance_days": int(tol["working_days"]) if tol else None,
-                "status": data.statuses.get(m["name"], default),
-            }
-            rows.append(row)
-            if tol:
-                tolerable.append(row)
-    return {"item": item, "scenarios": scenarios, "group": group, "materials": rows, "tolerable": tolerable,
-            "needs_scenario": bool(scenarios) and group is None}
-
-
-def _intake_item(profile, data: IntakeData) -> Item | None:
+def _checklist(request, data: IntakeData) -> dict:
+    """The 情形 choice and materials checklist of the chosen item (``selectors.intake_checklist``),
+    with what the clerk had chosen for each material; ``item_error`` when the item cannot be taken."""
     if data.item_no is None:
-        return None
-    return selectors.intake_items(profile).select_related("current_version").filter(no=data.item_no).first()
+        return {"checklist": None}
+    try:
+        cl = case_selectors.intake_checklist(user=request.user, item_no=data.item_no, scenario=data.scenario or None)
+    except DomainError as exc:
+        if exc.status == 403:
+            return {"checklist": None, "item_error": f"事项 {data.item_no} 不由您受理：{exc.message}"}
+        return {"checklist": None, "item_error": exc.message}
+    rows = []
+    for i, m in enumerate(cl["materials"]):
+        default = wf.MISSING if not m["required"] else wf.RECEIVED
+        rows.append({**m, "index": i, "text": m["text"] if m["text"] != m["name"] else "",
+                     "status": data.statuses.get(m["name"], default)})
+    return {"checklist": cl, "materials": rows, "tolerable": [r for r in rows if r["tolerable"]],
+            "needs_scenario": bool(cl["scenarios"]) and not cl["scenario"]}
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
 def intake(request):
     profile = request.profile
-    if profile.role not in (Role.CLERK, Role.SECTION_HEAD):
-        raise PermissionDenied("受理只能由窗口受理员或股长办理，您的角色"
+    if profile.role not in INTAKE_ROLES:
+        raise PermissionDenied("受理只能由窗口受理员、股长或综合受理窗口办理，您的角色"
                                f"（{profile.get_role_display()}）无权受理。")
-    items = list(selectors.intake_items(profile))
+    items = selectors.intake_items(profile)
     if request.method == "POST":
         data = IntakeData.from_post(request.POST)
     else:
         data = IntakeData.from_post(request.GET)  # ?item=… preselects an item
-    item = _intake_item(profile, data)
     ctx = {**_nav(profile), "items": items, "data": data, "outcomes": OUTCOMES, "statuses": MATERIAL_STATUSES,
-           "errors": {}, "general_errors": []}
-    ctx.update(_checklist(item, data))
+           "errors": {}, "general_errors": [], "several_departments": len({i.department_id for i in items}) > 1}
+    ctx.update(_checklist(request, data))
     reload = request.method == "GET" or request.POST.get("_reload")
     if reload:
+        if ctx.get("item_error"):
+            ctx["errors"] = {"item": [ctx["item_error"]]}
         if _is_htmx(request):
             return render(request, "workbench/_checklist.html", ctx)
         return render(request, "workbench/intake.html", ctx)
@@ -168,11 +158,11 @@ def intake(request):
     errors: dict[str, list[str]] = {}
     if data.item_no is None:
         errors["item"] = ["请选择办理事项。"]
-    elif item is None:
-        errors["item"] = [f"事项 {data.item_no} 不是本股室受理的事项，请重新选择。"]
+    elif ctx.get("item_error"):
+        errors["item"] = [ctx["item_error"]]
     if data.outcome == "tolerance" and not data.tolerance_consent:
         errors["tolerance_consent"] = ["容缺受理须经申请人同意：请勾选“申请人同意容缺受理”。"]
-    if data.outcome == "tolerance" and item is not None and not ctx.get("tolerable"):
+    if data.outcome == "tolerance" and ctx.get("checklist") and not ctx["needs_scenario"] and not ctx["tolerable"]:
         errors["outcome"] = ["本情形没有可容缺的材料，不能容缺受理。"]
     if not errors:
         try:
@@ -241,6 +231,7 @@ def _case_context(request, case, *, posted: ActionForm | None = None, posted_act
         "material_labels": wf.MATERIAL_STATUS_LABELS,
         "can_receipt": case.status != wf.NOT_ACCEPTED,
         "can_notice": case.status == wf.NOT_ACCEPTED or (case.tolerance and bool(pending)),
+        "can_hand_over": intakes_everywhere(request.profile) and case.front_desk_holder_id == user.pk,
         "posted_action": posted_action,
         "values": values,
         "action_error": action_error,
@@ -279,6 +270,22 @@ def case_detail(request, case_no: str):
     messages.success(request, f"{wf.ACTION_LABELS[d['action']]}：已完成。当前状态 {case.status_label}，"
                               f"当前环节 {case.current_step}。")
     return redirect("workbench:case", case_no=case.case_no)
+
+
+@staff_page
+@require_POST
+def handover(request):
+    """移交: the 综合受理窗口 hands the cases it took in over to their departments (queue or case page)."""
+    try:
+        cases = services.hand_over_cases(user=request.user, case_nos=request.POST.getlist("case_no"))
+    except DomainError as exc:
+        if not intakes_everywhere(request.profile):
+            raise
+        messages.error(request, exc.message)
+        return redirect("workbench:queue")
+    messages.success(request, "已移交股室：" + "、".join(f"{c.case_no}（{c.department.short_name}）" for c in cases)
+                     + "。请将纸质材料一并转交。")
+    return redirect("workbench:queue")
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:

@@ -195,7 +195,7 @@ def test_intake_refused_to_reviewer_and_approver(login, role):
     c = login(role, "QY")
     assert c.get("/workbench/intake/").status_code == 403
     r = c.post("/workbench/intake/", intake_post(1))
-    assert r.status_code == 403 and "窗口受理员或股长" in html(r)
+    assert r.status_code == 403 and "无权受理" in html(r)
     assert not Case.objects.exists()
 
 
@@ -306,7 +306,7 @@ def test_intake_refusal_needs_reasons_and_gives_the_notice(login):
 
 def test_intake_of_another_department_item_is_refused(login):
     r = login("clerk", "QY").post("/workbench/intake/", intake_post(36))
-    assert r.status_code == 400 and "不是本股室受理的事项" in html(r)
+    assert r.status_code == 400 and "事项 36 不由您受理" in html(r)
     assert not Case.objects.exists()
 
 
@@ -562,3 +562,54 @@ def test_complaints_refused_to_other_roles(login, staff, make_case, role):
 def test_unknown_rating_is_404(login):
     r = login("section_head", "SY").post("/workbench/complaints/999999/follow-up/", {"text": "x"})
     assert r.status_code == 404 and "未找到评价" in html(r)
+
+
+# -- 综合受理窗口 (front desk) ----------------------------------------------------------------------------
+def test_front_desk_takes_in_for_every_department_and_hands_over(login, staff):
+    from shebao.catalog.selectors import get_item
+
+    desk = login("front_desk")
+    r = desk.get("/workbench/intake/")
+    assert r.status_code == 200
+    page = html(r)
+    assert '<optgroup label="企业保险股">' in page and get_item(no=36).name in page and get_item(no=1).name in page
+    r = desk.post("/workbench/intake/", intake_post(36))
+    assert r.status_code == 302
+    sy = Case.objects.get()
+    r = desk.post("/workbench/intake/", intake_post(1))
+    qy = Case.objects.exclude(pk=sy.pk).get()
+    assert sy.department.code == "SY" and qy.department.code == "QY"
+    # its queue: exactly what it holds, with a handover form; the case page shows the data and no actions
+    r = desk.get("/workbench/")
+    assert set(case_nos_in(r)) == {sy.case_no, qy.case_no} and 'id="handover-form"' in html(r)
+    assert "待移交办件" in html(r)
+    page = html(desk.get(f"/workbench/cases/{sy.case_no}/"))
+    assert sy.applicant_id in page and 'id="handover-form"' in page and 'id="case-actions"' not in page
+    r = desk.post(f"/workbench/cases/{sy.case_no}/", {"action": "advance", "version": sy.version})
+    assert r.status_code == 403 and "综合受理窗口只负责受理" in html(r)
+    # the department already sees it in its queue
+    assert sy.case_no in case_nos_in(login("reviewer", "SY").get("/workbench/"))
+    # nothing chosen: explained
+    r = desk.post("/workbench/handover/", {}, follow=True)
+    assert "请选择要移交的办件" in html(r)
+    r = desk.post("/workbench/handover/", {"case_no": [sy.case_no]}, follow=True)
+    assert f"已移交股室：{sy.case_no}（失业保险股）" in html(r)
+    assert case_nos_in(r) == [qy.case_no]
+    r = desk.get(f"/workbench/cases/{sy.case_no}/")
+    assert r.status_code == 403 and "综合受理窗口只能查看本人受理" in html(r)
+    page = html(login("reviewer", "SY").get(f"/workbench/cases/{sy.case_no}/"))
+    assert "移交股室" in page
+    r = desk.post("/workbench/handover/", {"case_no": [sy.case_no]}, follow=True)
+    assert "不能重复移交" in html(r)
+    # the department acting first takes it over
+    qy.refresh_from_db()
+    login("reviewer", "QY").post(f"/workbench/cases/{qy.case_no}/", {"action": "advance", "version": qy.version})
+    assert case_nos_in(desk.get("/workbench/")) == []
+    assert "都已移交股室" in html(desk.get("/workbench/"))
+
+
+def test_handover_is_only_for_the_front_desk(login, make_case):
+    case = make_case(1)
+    r = login("clerk", "QY").post("/workbench/handover/", {"case_no": [case.case_no]})
+    assert r.status_code == 403 and "只有综合受理窗口" in html(r)
+    assert Client().post("/workbench/handover/", {"case_no": [case.case_no]}).status_code == 302
