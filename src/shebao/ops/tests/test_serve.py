@@ -96,3 +96,46 @@ def test_sigterm_lets_in_flight_requests_finish(tmp_path):
 
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", server.port)) != 0
+
+
+def test_login_lock_holds_across_worker_processes(tmp_path):
+    """Five failures spread over several gunicorn workers lock the account in all of them."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from shebao.ops.testing import shebao
+
+    with scratch_database(tmp_path, "lockout") as db:
+        env = db.env(tmp_path)
+        shebao("migrate", "--no-input", "-v", "0", env=env)
+        shebao("shell", "--no-imports", "-c", "from django.contrib.auth.models import User; "
+               "User.objects.create_user(username='w1', password='right-pass-123')", env=env)
+        with ServerProcess(env=env, workers=3, log_path=tmp_path / "serve.log",
+                           extra_args=["--no-prepare", "--no-tick"]) as server:
+            url = server.base + "/accounts/login/"
+            pids = set()
+
+            def attempt(password: str) -> int:
+                jar = http.cookiejar.CookieJar()
+                opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+                page = opener.open(url, timeout=30).read().decode()
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+                data = urllib.parse.urlencode({"username": "w1", "password": password, "next": "/healthz",
+                                               "csrfmiddlewaretoken": token}).encode()
+                try:
+                    with opener.open(urllib.request.Request(url, data=data, headers={"Referer": url}),
+                                     timeout=30) as resp:
+                        return resp.status
+                except urllib.error.HTTPError as exc:
+                    return exc.code
+
+            for _ in range(5):
+                assert attempt("wrong") == 200  # the form again
+            for line in server.log_tail(10**6).splitlines():
+                m = re.search(r"Booting worker with pid: (\d+)", line)
+                if m:
+                    pids.add(m.group(1))
+            assert len(pids) == 3
+            assert attempt("right-pass-123") == 429
