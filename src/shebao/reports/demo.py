@@ -29,7 +29,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -72,6 +72,11 @@ _LEVEL_VALUES = [lv for lv, _ in LEVEL_WEIGHTS]
 _LEVEL_CUM = [sum(w for _, w in LEVEL_WEIGHTS[: i + 1]) for i in range(len(LEVEL_WEIGHTS))]
 
 
+class DemoDataError(DomainError, CommandError):
+    """A refusal of the generator: a domain error (422 in the API) that management commands print
+    as a plain message instead of a traceback."""
+
+
 # -- the database ---------------------------------------------------------------------------------
 def ensure_alias(alias: str) -> None:
     """Make sure ``alias`` is a configured database; ``demo`` is added from the environment if
@@ -79,7 +84,7 @@ def ensure_alias(alias: str) -> None:
     if alias in connections.settings:
         return
     if alias != "demo":
-        raise DomainError(f"未配置数据库别名“{alias}”（settings.DATABASES 中没有）。")
+        raise DemoDataError(f"未配置数据库别名“{alias}”（settings.DATABASES 中没有）。")
     from shebao.reports.dbsettings import demo_database
 
     add_alias(alias, demo_database(settings.VAR_DIR))
@@ -115,7 +120,7 @@ def check_target(alias: str) -> None:
     target = connections.settings[alias]
     default = connections.settings[DEFAULT_DB_ALIAS]
     if (alias == DEFAULT_DB_ALIAS or _same_database(target, default)) and not default_is_demo():
-        raise DomainError(
+        raise DemoDataError(
             "拒绝向默认数据库写入演示数据：演示数据只能写入单独的数据库（--database demo，"
             "由 SHEBAO_DEMO_DATABASE_URL 指定，默认 var/demo.sqlite3）。如默认数据库本身就是演示库，"
             "请设置环境变量 SHEBAO_DATABASE_IS_DEMO=1。"
@@ -125,7 +130,7 @@ def check_target(alias: str) -> None:
 def check_no_real_cases(alias: str) -> None:
     real = Case.objects.using(alias).exclude(county__code=DEMO_COUNTY["code"])
     if real.exists():
-        raise DomainError(f"数据库“{alias}”中已有真实县（区）的办件，拒绝写入演示数据。")
+        raise DemoDataError(f"数据库“{alias}”中已有真实县（区）的办件，拒绝写入演示数据。")
 
 
 # -- the demo county's catalog ---------------------------------------------------------------------
@@ -253,7 +258,7 @@ def generate(*, count: int, database: str = "demo", seed: int = 20261128, end: d
              days: int | None = None, progress: Callable[[int, int], None] | None = None) -> int:
     """Write ``count`` demo cases into ``database``; returns the number written."""
     if not isinstance(count, int) or count < 1 or count > MAX_CASES:
-        raise DomainError(f"演示办件数量应在 1 到 {MAX_CASES} 之间。")
+        raise DemoDataError(f"演示办件数量应在 1 到 {MAX_CASES} 之间。")
     ensure_alias(database)
     check_target(database)
     call_command("migrate", database=database, interactive=False, verbosity=0)

@@ -118,6 +118,13 @@ def test_demo_command(alias):
     assert Case.objects.using(alias).count() == 30
 
 
+def test_demo_command_refuses_the_default_database_with_a_message(county):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="拒绝向默认数据库写入演示数据"):
+        call_command("demo", "generate", "--cases", "5", "--database", "default")
+
+
 def test_demo_alias_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SHEBAO_DEMO_DATABASE_URL", f"sqlite:///{tmp_path / 'env-demo.sqlite3'}")
     had = "demo" in connections.settings
