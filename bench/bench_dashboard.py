@@ -266,11 +266,9 @@ def hand_sql(alias: str, scope_kw: dict) -> tuple[list[tuple[str, str, list]], s
             JOIN catalog_department d ON d.id = c.department_id JOIN catalog_item i ON i.id = c.item_id
             WHERE {base} AND c.status IN ('in_progress', 'suspended') AND c.warning IN ('yellow', 'red')
             ORDER BY CASE WHEN c.warning = 'red' THEN 0 ELSE 1 END, {due}, c.received_at, c.id LIMIT 100""", bp),
-        ("lists", f"""SELECT c.*, d.short_name, i.no, i.name, {ld('c.closed_at')}, {due}, {wd}
+        ("lists", f"""SELECT c.*, d.short_name, i.no, i.name, {ld('c.closed_at')}, {due}
             FROM cases_case c JOIN catalog_department d ON d.id = c.department_id
             JOIN catalog_item i ON i.id = c.item_id
-            JOIN reports_workdayindex wc ON wc.day = {ld('c.closed_at')}
-            JOIN reports_workdayindex wr ON wr.day = {ld('c.received_at')}
             WHERE {fin} AND {due} < {ld('c.closed_at')} ORDER BY c.closed_at, c.id LIMIT 100""", rp),
         ("lists", f"""SELECT r.*, c.case_no, d.short_name, i.no, i.name FROM cases_rating r
             JOIN cases_case c ON c.id = r.case_id JOIN catalog_department d ON d.id = c.department_id

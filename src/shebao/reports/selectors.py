@@ -618,7 +618,8 @@ def warning_cases(scope: Scope, *, limit: int | None = None) -> QuerySet[Case]:
 def overdue_finished(scope: Scope, *, limit: int | None = None) -> QuerySet[Case]:
     """Cases finished in the range after the date they were judged against."""
     qs = (
-        finished_with_days(scope).filter(due__lt=F("cd")).select_related("department", "item")
+        scope.finished().annotate(cd=LocalDate("closed_at"), due=effective_due())
+        .filter(due__lt=F("cd")).select_related("department", "item")
         .order_by("closed_at", "id")
     )
     return qs[:limit] if limit else qs
