@@ -256,3 +256,20 @@ def test_empty_range_has_zeroes(county):
     assert d.timeliness_total.promised_rate is None and d.timeliness_total.p90_days is None
     assert d.ratings_total.good_rate is None
     assert [c for _, c in d.busiest_hours] == [0] * 24
+
+
+def test_the_number_of_queries_does_not_grow_with_the_cases(world, county):
+    """Aggregates, not loops: one day with 1 case and three months with 18 cost the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shebao.reports import charts, tables
+
+    counts = []
+    for start in ("2026-11-30", "2026-09-01"):
+        d = dash(county, start=start, limit=100)
+        with CaptureQueriesContext(connection) as ctx:
+            tables.build_all(d)
+            charts.charts_for(d)
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] <= 25
