@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import F, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from shebao.accounts.models import Role
 from shebao.accounts.permissions import (
@@ -89,7 +90,12 @@ def list_cases(
         qs = qs.filter(warning=warning)
     if item_no:
         qs = qs.filter(item__no=item_no)
-    return qs.annotate(urgency=_urgency()).order_by("urgency", "promised_due", "received_at", "id")
+    # Judged against the extension, else the promised, else the statutory date; cases with no
+    # due date at all go last on every database (SQLite and PostgreSQL disagree by default).
+    due = Coalesce("extended_due", "promised_due", "statutory_due")
+    return qs.annotate(urgency=_urgency(), due=due).order_by(
+        "urgency", F("due").asc(nulls_last=True), "received_at", "id"
+    )
 
 
 def intake_checklist(*, user, item_no: int, scenario: str | None = None) -> dict:

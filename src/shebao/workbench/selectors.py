@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from shebao.accounts.permissions import DEPARTMENT_ROLES, may_intake
 from shebao.cases import selectors as case_selectors
@@ -74,8 +73,7 @@ def queue(
     q = (q or "").strip()
     if q:
         qs = qs.filter(case_no__icontains=q)
-    due = Coalesce("extended_due", "promised_due", "statutory_due")
-    return qs.annotate(due=due).order_by("urgency", F("due").asc(nulls_last=True), "received_at", "id")
+    return qs
 
 
 def warning_counts(*, user) -> dict[str, int]:
