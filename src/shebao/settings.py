@@ -167,6 +167,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production whitenoise finds files on request (no collectstatic, no STATIC_ROOT needed).
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Requests larger than this are refused with 413 (see shebao.core.middleware): 2 MB for forms
 # and JSON, SHEBAO_MAX_UPLOAD_BYTES (default 10 MB) for multipart uploads of scanned materials.

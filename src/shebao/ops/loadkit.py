@@ -347,43 +347,13 @@ def audit_verify(env: dict[str, str]) -> tuple[bool, str]:
 
 
 def integrity_check(db: ScratchDatabase, env: dict[str, str]) -> list[str]:
-    """The database engine's own check: SQLite ``PRAGMA integrity_check``; on PostgreSQL, amcheck
-    over every B-tree index of the schema when the extension is available, and a full read of each
-    table otherwise."""
-    if db.vendor == "sqlite":
-        import sqlite3
-
-        conn = sqlite3.connect(str(db.path))
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-            fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        finally:
-            conn.close()
-        problems = [] if rows == ["ok"] else [f"integrity_check: {rows[:5]}"]
-        if fk:
-            problems.append(f"foreign_key_check: {fk[:5]}")
-        return problems
-    import psycopg
-
-    problems = []
-    with psycopg.connect(db.url.replace("postgresql://", "postgresql://", 1), autocommit=True) as conn:
-        try:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
-            amcheck = True
-        except psycopg.Error:
-            amcheck = False
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        for table in tables:
-            conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-        if amcheck:
-            indexes = [r[0] for r in conn.execute(
-                "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE a.amname = 'btree' AND n.nspname = 'public'")]
-            for index in indexes:
-                try:
-                    conn.execute("SELECT bt_index_check(%s::regclass, true)", (index,))
-                except psycopg.Error as exc:
-                    problems.append(f"amcheck {index}: {exc}")
+    """The database engine's own check (see shebao.ops.integrity), run by ``shebao dbcheck``."""
+    proc = shebao("dbcheck", "--json", env=env, check=False, timeout=600)
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        return [f"dbcheck failed ({proc.returncode}): {proc.stderr[-2000:]}"]
+    problems = [] if report["integrity"] == "ok" else list(report["integrity"])
+    if report["audit_chain"] != "ok":
+        problems += [f"audit: {p}" for p in report["audit_chain"]]
     return problems

@@ -5,30 +5,14 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
 from shebao.core.audit import verify_chain
 from shebao.ops import backup
-
-
-def integrity_problems(using: str = "default") -> list[str]:
-    conn = connections[using]
-    with conn.cursor() as cursor:
-        if conn.vendor == "sqlite":
-            cursor.execute("PRAGMA integrity_check")
-            rows = [r[0] for r in cursor.fetchall()]
-            cursor.execute("PRAGMA foreign_key_check")
-            fk = cursor.fetchall()
-            return ([] if rows == ["ok"] else rows[:10]) + [f"外键不一致：{r}" for r in fk[:10]]
-        # PostgreSQL checks its pages itself; read every table once so a damaged one shows up.
-        for table in conn.introspection.table_names(cursor):
-            cursor.execute(f"SELECT count(*) FROM {conn.ops.quote_name(table)}")
-            cursor.fetchone()
-    return []
+from shebao.ops.integrity import integrity_problems
 
 
 class Command(BaseCommand):
-    help = "检查数据库完整性（SQLite integrity_check / 外键）、审计哈希链，并打印数据指纹。"
+    help = "检查数据库完整性（SQLite integrity_check 与外键；PostgreSQL amcheck 索引检查）、审计哈希链，并打印数据指纹。"
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default="default")
