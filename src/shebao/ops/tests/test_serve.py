@@ -139,3 +139,35 @@ def test_login_lock_holds_across_worker_processes(tmp_path):
                     pids.add(m.group(1))
             assert len(pids) == 3
             assert attempt("right-pass-123") == 429
+
+
+def test_two_servers_starting_together_share_one_database(tmp_path):
+    """Two machines (here: two servers) start at once on one fresh database: both come up."""
+    with scratch_database(tmp_path, "twostart") as db:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        a = ServerProcess(env=db.env(tmp_path / "a"), workers=1, log_path=tmp_path / "a.log", extra_args=["--no-tick"])
+        b = ServerProcess(env=db.env(tmp_path / "b"), workers=1, log_path=tmp_path / "b.log", extra_args=["--no-tick"])
+        try:
+            import threading
+
+            errors: list = []
+
+            def start(s):
+                try:
+                    s.start(timeout=180)
+                except AssertionError as exc:
+                    errors.append(str(exc))
+
+            threads = [threading.Thread(target=start, args=(s,)) for s in (a, b)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=200)
+            assert not errors, errors
+            for s in (a, b):
+                status, body, _ = http("GET", s.base + "/api/v1/items/1")
+                assert status == 200
+        finally:
+            a.stop()
+            b.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from django.conf import settings
@@ -9,6 +10,39 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from shebao.ops import server
+
+STARTUP_LOCK_KEY = 0x5EBA0001  # pg_advisory_lock key of "shebao serve is migrating"
+
+
+@contextlib.contextmanager
+def _startup_lock():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict["NAME"])
+        if name == ":memory:" or name.startswith("file:"):
+            yield
+            return
+        import fcntl
+        from pathlib import Path
+
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        with open(name + ".startup-lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        return
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [STARTUP_LOCK_KEY])
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [STARTUP_LOCK_KEY])
 
 
 def _env_int(name: str, default: int) -> int:
@@ -67,8 +101,11 @@ class Command(BaseCommand):
         server.run(options)
 
     def prepare(self) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("catalog", "load", str(settings.SHEBAO_CATALOG_FILE))
+        # Servers starting at once take turns (a PostgreSQL advisory lock across machines, a file
+        # lock beside the SQLite file): migrations are not safe to run twice concurrently.
+        with _startup_lock():
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("catalog", "load", str(settings.SHEBAO_CATALOG_FILE))
         from shebao.ops.ticker import run_tick_once
 
         outcome = run_tick_once(holder=f"serve-start:{os.getpid()}")
