@@ -121,6 +121,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SHEBAO_TEST_SQLITE") or None
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # JIT compilation costs more than the dashboard's aggregates take to run.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+from shebao.reports.dbsettings import demo_database  # noqa: E402
+
+# Where `shebao demo generate` writes clearly labelled demo cases (never the default database).
+DATABASES["demo"] = demo_database(VAR_DIR)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

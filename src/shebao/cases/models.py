@@ -112,6 +112,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["county", "department", "status"]),
             models.Index(fields=["status", "warning"]),
+            # The director's dashboard filters every figure by county and a date range.
+            models.Index(fields=["county", "received_at"], name="case_county_received_idx"),
+            models.Index(fields=["county", "closed_at"], name="case_county_closed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -317,7 +320,7 @@ class Rating(models.Model):
     level = models.CharField("评价", max_length=30, choices=Level.choices)
     comment = models.TextField("意见", blank=True)
     is_bad = models.BooleanField("差评", default=False, db_index=True)
-    created_at = models.DateTimeField("评价时间")
+    created_at = models.DateTimeField("评价时间", db_index=True)
     follow_up = models.TextField("整改回访情况", blank=True)
     follow_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,7 +7,7 @@ from django.db.models import F
 def existing_cases_are_with_their_department(apps, schema_editor):
     """Cases taken in before the 综合受理窗口 existed were taken in by their own department."""
     Case = apps.get_model("cases", "Case")
-    Case.objects.filter(handed_over_at__isnull=True).update(handed_over_at=F("received_at"))
+    Case.objects.using(schema_editor.connection.alias).filter(handed_over_at__isnull=True).update(handed_over_at=F("received_at"))
 
 
 class Migration(migrations.Migration):

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         staff.add_argument("--county", default=None)
         generate = sub.add_parser("generate", help="生成演示办件数据（见 reports）")
         generate.add_argument("--cases", type=int, default=1000)
-        generate.add_argument("--database", default="default")
+        generate.add_argument("--database", default="demo")
 
     def handle(self, *args, what, **opts):
         if settings.PRODUCTION:
