@@ -1,6 +1,6 @@
-"""Edge middleware: the request log, security headers, 413 for oversized bodies, and a Chinese
-400 for malformed JSON sent to the API and for text no database can store (NUL characters, which
-PostgreSQL refuses, and lone surrogates) in the path, the query, a form or a JSON body."""
+"""Edge middleware: the request log, security headers, 413 for oversized bodies, a Chinese 400 for
+malformed JSON sent to the API, and a Chinese 422 for text no database can store (NUL characters,
+which PostgreSQL refuses, and lone surrogates) in the path, the query, a form or a JSON body."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ class SecurityHeadersMiddleware:
             return _too_large(length, limit)
         if _bad_text(request.path) or any(_bad_text(k) or any(_bad_text(v) for v in vs)
                                           for k, vs in request.GET.lists()):
-            return JsonResponse({"detail": BAD_TEXT}, status=400)
+            return JsonResponse({"detail": BAD_TEXT}, status=422)
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method in _BODY_METHODS and content_type.startswith(_FORM_TYPES):
             try:
@@ -142,7 +142,7 @@ class SecurityHeadersMiddleware:
             except Exception:  # a malformed body is the view's to answer (usually 400)
                 fields = []
             if any(_bad_text(k) or any(_bad_text(v) for v in vs) for k, vs in fields):
-                return JsonResponse({"detail": BAD_TEXT}, status=400)
+                return JsonResponse({"detail": BAD_TEXT}, status=422)
         if (
             request.method in _BODY_METHODS
             and request.path.startswith("/api/")
@@ -159,5 +159,5 @@ class SecurityHeadersMiddleware:
                 where = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if hasattr(exc, "lineno") else ""
                 return JsonResponse({"detail": f"请求体不是合法的 JSON{where}，请检查格式。"}, status=400)
             if _bad_json(data):
-                return JsonResponse({"detail": BAD_TEXT}, status=400)
+                return JsonResponse({"detail": BAD_TEXT}, status=422)
         return None
