@@ -60,13 +60,7 @@ def status_and_error_contract(ctx, response, case):
 
 # Failures found by this test whose fix belongs to another context, reported to its owner; listed
 # here so that everything else stays guarded meanwhile. Remove an entry once fixed (the test warns).
-KNOWN_FAILURES: dict[str, str] = {
-    "POST /api/v1/rules/estimate/resident-pension": "500 on amounts near 1e308: Decimal.quantize overflows "
-    "in shebao.domain.benefits.money (needs an upper bound on the inputs or InvalidOperation → 422)",
-    "POST /api/v1/rules/estimate/work-injury": "same overflow as resident-pension (monthly_wage ~1e307)",
-    "GET /api/v1/items/{no}": "two ninja schemas named MaterialOut (catalog.api and cases.api) collide in the "
-    "OpenAPI components, so the item's materials are documented with the case-material schema",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 CHECKS = [not_a_server_error, status_and_error_contract, content_type_conformance, response_schema_conformance]
 

@@ -78,7 +78,7 @@ class ApplicantOut(Schema):
     masked: bool
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
     name: str
     status: str
     required: bool
@@ -134,7 +134,7 @@ class CaseOut(Schema):
     step_index: int
     steps: list[StepOut]
     applicant: ApplicantOut
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     received_at: dt.datetime
     statutory_due: dt.date | None
     promised_due: dt.date | None

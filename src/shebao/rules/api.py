@@ -394,14 +394,18 @@ def _estimate(fn, **kwargs) -> dict:
         raise DomainError(str(exc)) from None
 
 
+#: Larger amounts are typing mistakes, and near 1e308 they would overflow the money rounding.
+MAX_AMOUNT = Decimal("10000000000")
+
+
 class EnterprisePensionIn(Schema):
     contribution_years: float = Field(ge=0, le=60, description="累计缴费年限")
-    account_balance: Decimal = Field(ge=0, description="个人账户储存额（元）")
+    account_balance: Decimal = Field(ge=0, le=MAX_AMOUNT, description="个人账户储存额（元）")
     retirement_age_years: int = Field(ge=40, le=70)
     retirement_age_months: int = Field(0, ge=0, le=11)
-    indexed_wage: Decimal | None = Field(None, ge=0, description="本人指数化月平均缴费工资")
+    indexed_wage: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT, description="本人指数化月平均缴费工资")
     contribution_index: Decimal | None = Field(None, ge=0, le=5, description="平均缴费指数（0.6–3）")
-    average_wage: Decimal | None = Field(None, ge=0, description="计发基数；不填则用后台参数")
+    average_wage: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT, description="计发基数；不填则用后台参数")
     on: dt.date | None = Field(None, description="按哪一天的参数计算，默认今天")
 
 
@@ -421,7 +425,7 @@ def estimate_enterprise_pension(request, payload: EnterprisePensionIn):
 
 
 class ResidentPensionIn(Schema):
-    account_balance: Decimal = Field(ge=0, description="个人账户储存额（元）")
+    account_balance: Decimal = Field(ge=0, le=MAX_AMOUNT, description="个人账户储存额（元）")
     on: dt.date | None = None
 
 
@@ -434,7 +438,7 @@ def estimate_resident_pension(request, payload: ResidentPensionIn):
 
 class InjuryIn(Schema):
     grade: int = Field(ge=1, le=10, description="伤残等级 1–10")
-    monthly_wage: Decimal = Field(ge=0, description="本人工资（元/月）")
+    monthly_wage: Decimal = Field(ge=0, le=MAX_AMOUNT, description="本人工资（元/月）")
 
 
 @router.post("/rules/estimate/work-injury", response=EstimateOut, summary="工伤伤残待遇估算")
@@ -443,7 +447,7 @@ def estimate_work_injury(request, payload: InjuryIn):
 
 
 class InjuryDeathIn(Schema):
-    deceased_wage: Decimal | None = Field(None, ge=0, description="工亡职工本人工资（元/月）")
+    deceased_wage: Decimal | None = Field(None, ge=0, le=MAX_AMOUNT, description="工亡职工本人工资（元/月）")
     spouse: int = Field(0, ge=0, le=1)
     other_dependants: int = Field(0, ge=0, le=20)
     orphans_or_lone_elderly: int = Field(0, ge=0, le=20)
