@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from shebao.catalog import selectors
@@ -164,11 +166,24 @@ def items(request, county: str | None = None):
     ]
 
 
+# Rendered item JSON by (county, item, item version, catalog version): one cheap query per request
+# instead of rebuilding and re-validating the whole item. Bounded; per worker process.
+_ITEM_JSON: OrderedDict[tuple, bytes] = OrderedDict()
+_ITEM_JSON_MAX = 512
+
+
 @router.get("/items/{no}", response={200: ItemOut, 404: ErrorOut}, summary="一个服务事项的全部要素")
 def item_detail(request, no: int, county: str | None = None):
-    item = selectors.get_item(county=county, no=no)
-    channels = {c.code: c for c in selectors.list_channels(county=item.county)}
-    return item_payload(item, channels)
+    key = (county, no, *selectors.item_stamp(county=county, no=no))
+    body = _ITEM_JSON.get(key)
+    if body is None:
+        item = selectors.get_item(county=county, no=no)
+        channels = {c.code: c for c in selectors.list_channels(county=item.county)}
+        body = ItemOut.model_validate(item_payload(item, channels)).model_dump_json().encode("utf-8")
+        _ITEM_JSON[key] = body
+        if len(_ITEM_JSON) > _ITEM_JSON_MAX:
+            _ITEM_JSON.popitem(last=False)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/tolerance", response=list[dict[str, Any]], summary="容缺办事项清单")

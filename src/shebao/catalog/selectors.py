@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from shebao.catalog.models import Category, Channel, Item
+from shebao.catalog.models import CatalogVersion, Category, Channel, Item
 from shebao.core.errors import NotFound
 from shebao.core.models import County
 
@@ -51,3 +51,24 @@ def tolerance_list(*, county: County | str | None = None) -> list[dict]:
     c = resolve_county(county)
     version = c.catalog_versions.filter(is_current=True).first()
     return list(version.data.get("tolerance_list", [])) if version else []
+
+
+def item_stamp(*, county: County | str | None = None, no: int) -> tuple[int, int | None, int | None]:
+    """(item id, item version id, current catalog version id) in one query; 404 when unknown.
+
+    Anything that changes what an item's page or API shows (an admin edit, a catalog load that
+    renames a department or a channel) changes one of the two version ids, so a cache keyed by
+    this stamp is never stale, in any worker.
+    """
+    code = county.code if isinstance(county, County) else (county or settings.SHEBAO_DEFAULT_COUNTY)
+    current_catalog = CatalogVersion.objects.filter(county=OuterRef("county"), is_current=True).values("id")[:1]
+    row = (
+        Item.objects.filter(county__code=code, no=no, is_active=True)
+        .annotate(catalog_version=Subquery(current_catalog))
+        .values_list("id", "current_version_id", "catalog_version")
+        .first()
+    )
+    if row is None:
+        resolve_county(county)  # the county's own 404 message when the county is unknown
+        raise NotFound(f"未找到序号为 {no} 的服务事项（本中心共有 1–40 号事项）。")
+    return row

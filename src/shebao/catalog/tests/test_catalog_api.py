@@ -50,3 +50,19 @@ def test_openapi_documents_the_catalog(client):
     schema = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/categories", "/api/v1/items", "/api/v1/items/{no}"):
         assert path in schema["paths"]
+
+
+def test_item_json_cache_follows_edits_and_catalog_loads(client, county, django_assert_max_num_queries):
+    import copy
+
+    from shebao.catalog.models import Item
+    from shebao.catalog.services import update_item
+
+    assert client.get("/api/v1/items/39").json()["fee"] == "不收费"
+    with django_assert_max_num_queries(1):
+        assert client.get("/api/v1/items/39").status_code == 200
+    item = Item.objects.get(county=county, no=39)
+    data = copy.deepcopy(item.data)
+    data["fee"] = "不收费（核实）"
+    update_item(item=item, data=data, actor=None)
+    assert client.get("/api/v1/items/39").json()["fee"] == "不收费（核实）"
