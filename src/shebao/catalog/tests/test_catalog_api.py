@@ -66,3 +66,9 @@ def test_item_json_cache_follows_edits_and_catalog_loads(client, county, django_
     data["fee"] = "不收费（核实）"
     update_item(item=item, data=data, actor=None)
     assert client.get("/api/v1/items/39").json()["fee"] == "不收费（核实）"
+
+
+def test_absurd_item_numbers_are_404_or_422(client):
+    for n in ("1000000000000000000000", "-5", "9223372036854775808"):
+        r = client.get(f"/api/v1/items/{n}")
+        assert r.status_code in (404, 422), (n, r.status_code, r.content)
