@@ -1,9 +1,12 @@
-"""Test-wide fixtures: the test database gets the county catalog once per session."""
+"""Test-wide fixtures: the test database gets the county catalog once per session; the shared
+browser and test-data fixtures of ``shebao.testing`` are plugins of every test."""
 
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
+
+pytest_plugins = ["shebao.testing.browser", "shebao.testing.factories"]
 
 
 @pytest.fixture(scope="session")

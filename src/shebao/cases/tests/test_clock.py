@@ -10,7 +10,8 @@ from shebao.cases import services
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction, JobLease, Notification
 from shebao.cases.services.common import get_calendar
-from shebao.cases.tests.conftest import applicant_for, at, materials_of
+from shebao.cases.tests.conftest import applicant_for, materials_of
+from shebao.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat

@@ -9,9 +9,10 @@ import pytest
 from shebao.cases import services
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction, Notification
-from shebao.cases.tests.conftest import FAMILIES, at, credit_code, intake_payload, materials_of, person_id
+from shebao.cases.tests.conftest import FAMILIES, intake_payload, materials_of
 from shebao.core.errors import DomainError, PermissionDenied
 from shebao.core.models import AuditEvent
+from shebao.testing.factories import at, credit_code, person_id
 
 pytestmark = pytest.mark.django_db
 

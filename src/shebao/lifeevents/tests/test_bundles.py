@@ -15,7 +15,8 @@ from shebao.lifeevents import selectors, services
 from shebao.lifeevents.models import Bundle, BundlePart
 from shebao.lifeevents.selectors import overall_status
 from shebao.lifeevents.services import PartIntake
-from shebao.lifeevents.tests.conftest import all_received, at, credit_code, person_id
+from shebao.lifeevents.tests.conftest import all_received, person_id
+from shebao.testing.factories import at, credit_code
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from shebao.core.errors import DomainError, PermissionDenied
 from shebao.lifeevents import selectors, services
 from shebao.lifeevents.models import Bundle, BundleCounter, BundlePart
 from shebao.lifeevents.services import PartIntake
-from shebao.lifeevents.tests.conftest import all_received, at, credit_code, group_materials, person_id
+from shebao.lifeevents.tests.conftest import all_received, group_materials, person_id
+from shebao.testing.factories import at, credit_code
 
 pytestmark = pytest.mark.django_db
 

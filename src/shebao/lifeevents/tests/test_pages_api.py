@@ -11,7 +11,8 @@ from shebao.cases.services import Applicant
 from shebao.lifeevents import services
 from shebao.lifeevents.models import Bundle
 from shebao.lifeevents.services import PartIntake
-from shebao.lifeevents.tests.conftest import all_received, at, credit_code, pdftotext_available, person_id
+from shebao.lifeevents.tests.conftest import all_received, pdftotext_available, person_id
+from shebao.testing.factories import at, credit_code
 
 pytestmark = pytest.mark.django_db
 

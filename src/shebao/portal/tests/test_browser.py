@@ -1,4 +1,4 @@
-"""The portal in a real browser (Debian's chromium through Playwright, see conftest.py).
+"""The portal in a real browser (Debian's chromium through Playwright, see shebao/testing/browser.py).
 
 The main flow a resident follows — search in everyday words → item → 情形 wizard → 一次性告知单 →
 PDF — plus phone layout, keyboard use and screenshots of the main pages at 360×800 and 1280×900

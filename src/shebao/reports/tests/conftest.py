@@ -41,15 +41,11 @@ The tick runs once, at 11/27 10:00 (after every action dated before it, before C
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from shebao.accounts.models import Role
-from shebao.domain.identifiers import id_check_char, uscc_check_char
-
-BJ = ZoneInfo("Asia/Shanghai")
+from shebao.testing import factories
 
 #: A second database for the demo-generator tests (an in-memory SQLite test database; tests that
 #: use it declare ``databases=["default", DEMO_TEST_ALIAS]`` and are rolled back like any other).
@@ -72,17 +68,7 @@ UNIT_ITEMS = {1, 36}
 
 
 def at(m: int, d: int, hh: int = 10, mm: int = 0, y: int = 2026) -> dt.datetime:
-    return dt.datetime(y, m, d, hh, mm, tzinfo=BJ)
-
-
-def person_id(seq: int) -> str:
-    first17 = f"14052219800101{seq:03d}"
-    return first17 + id_check_char(first17)
-
-
-def credit_code(seq: int) -> str:
-    first17 = f"91140522MA0K{seq:04d}5"
-    return first17 + uscc_check_char(first17)
+    return factories.at(y, m, d, hh, mm)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,54 +81,20 @@ def _workday_index(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def staff(county):
-    """``staff(role, dept)`` → a user of that role (and department), created once per test."""
-    from shebao.accounts import services as accounts
-    from shebao.catalog.models import Department
-
-    made: dict = {}
-
-    def make(role: str, dept: str | None = None):
-        key = (role, dept)
-        if key not in made:
-            department = Department.objects.get(county=county, code=dept) if dept else None
-            made[key] = accounts.create_staff(
-                username=f"r_{getattr(role, 'value', role)}_{dept or 'all'}".lower(), password="pw-for-tests-1",
-                county=county, role=role, department=department,
-            )
-        return made[key]
-
-    return make
+def _fast_passwords(fast_passwords):
+    pass
 
 
 @pytest.fixture
 def client_for(staff):
-    """``client_for(role, dept)`` → a logged-in test client; ``client_for(None)`` anonymous."""
-
-    def make(role: str | None, dept: str | None = None) -> Client:
-        client = Client()
-        if role is not None:
-            client.force_login(staff(role, dept))
-        return client
-
-    return make
+    """``client_for(role, dept)`` → a new logged-in test client; ``client_for(None)`` anonymous."""
+    return factories.client_factory(staff, factories.logged_in, once=False)
 
 
 @pytest.fixture
 def api_for(staff):
-    from shebao.accounts.services import create_token
-
-    def make(role: str | None, dept: str | None = None) -> Client:
-        if role is None:
-            return Client()
-        return Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=staff(role, dept))}")
-
-    return make
+    """``api_for(role, dept)`` → a new client with a new bearer token; ``api_for(None)`` anonymous."""
+    return factories.client_factory(staff, factories.bearer, once=False)
 
 
 class World:
@@ -161,23 +113,14 @@ class World:
         return self.staff(Role.SECTION_HEAD, dept)
 
     def _materials(self, item_no, missing=()):
-        from shebao.catalog.selectors import get_item
-
-        data = get_item(county=self.county, no=item_no).data
-        group = (data.get("material_groups") or [None])[0]
-        out = []
-        for m in (group or {}).get("materials", []):
-            if m.get("optional_when"):
-                continue
-            out.append(self.services.MaterialEntry(m["name"], "missing" if m["name"] in missing else "received"))
-        return out
+        return factories.received(item_no, county=self.county, missing=missing)
 
     def _applicant(self, item_no):
         self._seq += 1
         if item_no in UNIT_ITEMS:
-            return self.services.Applicant(kind="unit", name="阳城县测试有限公司", credit_code=credit_code(self._seq),
-                                           phone="13800000000")
-        return self.services.Applicant(kind="person", name="张测试", id_number=person_id(self._seq),
+            return self.services.Applicant(kind="unit", name="阳城县测试有限公司",
+                                           credit_code=factories.credit_code(f"MA0K{self._seq:04d}"), phone="13800000000")
+        return self.services.Applicant(kind="person", name="张测试", id_number=factories.person_id(self._seq),
                                        phone="13900000000")
 
     def intake(self, name, dept, item_no, now, *, missing=(), tolerance=False, refuse=False):

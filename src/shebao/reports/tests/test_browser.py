@@ -9,19 +9,16 @@ static files come from the staticfiles finders.
 from __future__ import annotations
 
 import mimetypes
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from shebao.accounts.models import Role
+from shebao.testing.browser import DESKTOP, PHONE, chromium, require_chromium
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ORIGIN = "http://shebao.test"
 URL = "/reports/?start=2026-11-01&end=2026-11-30&period=day"
 
@@ -36,12 +33,7 @@ def _static(path: str) -> tuple[bytes, str] | None:
 
 
 def test_dashboard_renders_under_the_csp_on_desktop_and_phone(world, client_for, tmp_path):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("SHEBAO_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} 不存在，SHEBAO_REQUIRE_BROWSER=1，不能跳过。")
-        pytest.skip(f"{CHROMIUM} 不存在：浏览器测试需要 Debian 的 chromium。")
-    from playwright.sync_api import sync_playwright
-
+    require_chromium()
     r = client_for(Role.DIRECTOR).get(URL)
     assert r.status_code == 200
     html, csp = r.content, r["Content-Security-Policy"]
@@ -59,25 +51,21 @@ def test_dashboard_renders_under_the_csp_on_desktop_and_phone(world, client_for,
             route.fulfill(status=200, body=static[0], headers={"Content-Type": static[1]})
 
     results = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            for name, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 360, "height": 800})):
-                page = browser.new_page(viewport=viewport, locale="zh-CN")
-                errors: list[str] = []
-                page.on("console", lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text))
-                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-                page.route(f"{ORIGIN}/**", handle)
-                page.goto(ORIGIN + URL)
-                page.wait_for_load_state("load")
-                boxes = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
-                stylesheet = page.evaluate("getComputedStyle(document.querySelector('.rp-kpi')).borderTopWidth")
-                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-                page.screenshot(path=str(tmp_path / f"reports-{name}.png"), full_page=True)
-                results[name] = (errors, boxes, stylesheet, overflow)
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = browser.new_page(viewport=viewport, locale="zh-CN")
+            errors: list[str] = []
+            page.on("console", lambda msg, errors=errors: msg.type == "error" and errors.append(msg.text))
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+            page.route(f"{ORIGIN}/**", handle)
+            page.goto(ORIGIN + URL)
+            page.wait_for_load_state("load")
+            boxes = page.eval_on_selector_all("svg.chart", "els => els.map(e => e.getBoundingClientRect().width)")
+            stylesheet = page.evaluate("getComputedStyle(document.querySelector('.rp-kpi')).borderTopWidth")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            page.screenshot(path=str(tmp_path / f"reports-{name}.png"), full_page=True)
+            results[name] = (errors, boxes, stylesheet, overflow)
+            page.close()
     for name, (errors, boxes, stylesheet, overflow) in results.items():
         assert errors == [], f"{name}: 浏览器控制台报错（含 CSP 拦截）：{errors}"
         assert len(boxes) == 7 and all(w > 250 for w in boxes), (name, boxes)

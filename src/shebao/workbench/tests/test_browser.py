@@ -1,4 +1,4 @@
-"""The workbench and 办件查询 in a real browser (Debian's chromium through Playwright, see conftest.py).
+"""The workbench and 办件查询 in a real browser (Debian's chromium through Playwright, see shebao/testing/browser.py).
 
 One real case per item family walked from intake to 办结 through the pages by the staff each step
 needs (clerk → reviewer → approver or section head → 办结), a 容缺 case supplied through the page,
@@ -17,7 +17,9 @@ try:
 except ImportError:  # the browser fixture skips (or fails under SHEBAO_REQUIRE_BROWSER=1)
     expect = None
 
-from shebao.workbench.tests.conftest import FAMILIES, PHONE, credit_code, person_id, screenshot_path
+from shebao.testing.browser import PHONE
+from shebao.testing.factories import FAMILIES, credit_code, person_id
+from shebao.workbench.tests.conftest import screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -33,7 +35,7 @@ def make_staff(dept: str) -> None:
     from shebao.accounts import services as accounts
     from shebao.catalog.models import Department
     from shebao.core.models import County
-    from shebao.workbench.tests.conftest import PASSWORD
+    from shebao.testing.factories import PASSWORD
 
     county = County.objects.get(code=settings.SHEBAO_DEFAULT_COUNTY)
     department = Department.objects.get(county=county, code=dept)

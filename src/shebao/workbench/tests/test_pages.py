@@ -10,7 +10,7 @@ from django.test import Client
 
 from shebao.cases import services
 from shebao.cases.models import Case, CaseMaterial, Rating
-from shebao.workbench.tests.conftest import FAMILIES, checklist, credit_code, person_id
+from shebao.testing.factories import FAMILIES, checklist, credit_code, person_id
 
 pytestmark = pytest.mark.django_db
 

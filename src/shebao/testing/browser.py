@@ -1,6 +1,6 @@
-"""Shared browser-test fixtures: Debian's chromium driven by Playwright against ``live_server``.
+"""Browser-test fixtures: Debian's chromium driven by Playwright against ``live_server``.
 
-Use them like this (the workbench tests may copy the pattern)::
+A pytest plugin, registered once by the root ``conftest.py``, so every app's tests can use it::
 
     pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -11,13 +11,16 @@ Use them like this (the workbench tests may copy the pattern)::
   the test is skipped, unless ``SHEBAO_REQUIRE_BROWSER=1`` (CI), then it fails.
 * ``page`` / ``phone_page``: a fresh page at 1280×900 / 360×800; every console error and CSP
   violation is collected in ``page.errors`` and fails the test at teardown.
-* ``live_url``: ``live_url("/items/21/")`` → the live server's absolute URL, with the catalog loaded.
+* ``live_catalog`` / ``live_url``: the live server with the catalog loaded;
+  ``live_url("/items/21/")`` → its absolute URL.
 * ``screenshot(page, name)``: a full-page PNG under ``var/screenshots/`` (CI keeps ``var/``).
+* :func:`chromium`: the same browser as a context manager, for tests that drive it themselves.
 
 Transactional tests flush the database when they end, which would leave the following
-(non-transactional) tests of the session without the catalog and the migrations' seed data. The
-``pytest_runtest_teardown`` wrapper below restores a snapshot of the database taken before the first
-browser test, after the flush.
+(non-transactional) tests of the session without the catalog and the migrations' seed data. A
+snapshot of the database is taken before the session's first transactional test, and the
+``pytest_runtest_teardown`` wrapper below restores it after the flush of every transactional test,
+wherever it lives — except after the session's last test, when the test database is already gone.
 """
 
 from __future__ import annotations
@@ -65,6 +68,39 @@ def screenshot_dir() -> Path:
     return path
 
 
+def require_chromium() -> None:
+    """Skip the test when Debian's chromium is missing (fail it under ``SHEBAO_REQUIRE_BROWSER=1``)."""
+    if os.path.exists(CHROMIUM):
+        return
+    message = f"{CHROMIUM} 不存在：浏览器测试需要 Debian 的 chromium（apt-get install chromium）。"
+    if os.environ.get("SHEBAO_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " SHEBAO_REQUIRE_BROWSER=1，不能跳过。")
+    pytest.skip(message)
+
+
+@contextlib.contextmanager
+def chromium():
+    """Headless chromium from ``/usr/bin/chromium`` (see :func:`require_chromium`), closed on exit."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# -- the database snapshot around transactional tests ----------------------------------------------
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
 @pytest.fixture(scope="session")
 def db_snapshot(request, django_db_setup, django_db_blocker) -> str:
     """The committed database every non-transactional test sees (migrations' data + catalog)."""
@@ -76,15 +112,29 @@ def db_snapshot(request, django_db_setup, django_db_blocker) -> str:
     return snapshot
 
 
+@pytest.fixture(autouse=True)
+def _snapshot_before_transactional_tests(request):
+    """Take the snapshot before the session's first transactional test changes anything."""
+    if _is_transactional(request.node):
+        request.getfixturevalue("db_snapshot")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
         snapshot = item.config.stash.get(_SNAPSHOT, None)
-        marker = item.get_closest_marker("django_db")
-        if snapshot is not None and marker is not None and marker.kwargs.get("transaction"):
+        # After the session's last test the test database is already gone: nothing to restore.
+        if snapshot is not None and nextitem is not None and _is_transactional(item):
             _restore(item, snapshot)
+
+
+def _forget_calendar() -> None:
+    with contextlib.suppress(Exception):
+        from shebao.rules.selectors import forget_calendar
+
+        forget_calendar()
 
 
 def _restore(item, snapshot: str) -> None:
@@ -103,41 +153,29 @@ def _restore(item, snapshot: str) -> None:
             except Exception:  # e.g. transaction=True without serialized_rollback=True: post_migrate
                 # already recreated content types; at least give the next tests their catalog back.
                 load_catalog_file(path=str(settings.SHEBAO_CATALOG_FILE))
-        with contextlib.suppress(Exception):
-            from shebao.rules.selectors import forget_calendar
-
-            forget_calendar()
+        _forget_calendar()
 
 
+# -- browser, live server, pages ----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def browser(django_db_setup):
     """Module-scoped: while Playwright runs, this thread has an event loop and Django refuses ORM
     calls, so the browser must be gone before the next module's (non-browser) tests."""
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} 不存在：浏览器测试需要 Debian 的 chromium（apt-get install chromium）。"
-        if os.environ.get("SHEBAO_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " SHEBAO_REQUIRE_BROWSER=1，不能跳过。")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
     # Also covers the flush that ends each transactional test while the browser is alive.
-    with allow_orm_beside_playwright(), sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with allow_orm_beside_playwright(), chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
-def live_catalog(db_snapshot, live_server, django_db_blocker):
-    """The live server with the county catalog loaded (the transactional flush may have removed it)."""
+def live_catalog(db_snapshot, live_server):
+    """The live server with the county catalog loaded (a transactional flush may have removed it)."""
     with allow_orm_beside_playwright():
         from shebao.catalog.models import Item
         from shebao.catalog.services import load_catalog_file
 
         if not Item.objects.exists():
             load_catalog_file(path=str(settings.SHEBAO_CATALOG_FILE))
+        _forget_calendar()
     return live_server
 
 
@@ -146,33 +184,37 @@ def live_url(live_catalog):
     return lambda path="/": live_catalog.url + path
 
 
-def _new_page(browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True)
+def new_page(browser, viewport, *, http_errors: bool = True, **context_options):
+    """A page in a context of its own whose console errors and script errors (and, with
+    ``http_errors``, responses with a status of 400 or more) are collected in ``page.errors``;
+    returns ``(context, page)``."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **context_options)
     page = context.new_page()
     page.errors = []
     page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
-    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status} {r.url}"))
+    if http_errors:
+        page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status} {r.url}"))
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     page.set_default_timeout(10_000)
     return context, page
 
 
-@pytest.fixture
-def page(browser, live_catalog):
-    context, page = _new_page(browser, DESKTOP)
+def _checked_page(browser, viewport):
+    context, page = new_page(browser, viewport, accept_downloads=True)
     with allow_orm_beside_playwright():
         yield page
     context.close()
     assert not page.errors, f"浏览器控制台报错（含 CSP 拦截）：{page.errors}"
+
+
+@pytest.fixture
+def page(browser, live_catalog):
+    yield from _checked_page(browser, DESKTOP)
 
 
 @pytest.fixture
 def phone_page(browser, live_catalog):
-    context, page = _new_page(browser, PHONE)
-    with allow_orm_beside_playwright():
-        yield page
-    context.close()
-    assert not page.errors, f"浏览器控制台报错（含 CSP 拦截）：{page.errors}"
+    yield from _checked_page(browser, PHONE)
 
 
 @pytest.fixture
