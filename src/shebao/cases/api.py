@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
@@ -17,8 +16,8 @@ except ImportError:  # pragma: no cover - django-ninja before 1.5 took a (status
 
 from shebao.accounts.auth import TokenAuth
 from shebao.cases import pdfs, selectors, services
-from shebao.cases import workflow as wf
 from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
+from shebao.ops.throttle import client_ip
 
 router = Router(tags=["办件 cases"])
 STAFF = [TokenAuth()]
@@ -229,16 +228,7 @@ def _rating_out(r) -> dict:
 
 def case_out(case, user) -> dict:
     full = selectors.can_see_personal_data(user=user, case=case)
-    closed = case.status in wf.CLOSED_STATUSES
-    steps = []
-    for s in case.workflow_steps():
-        if s.index < case.step_index or case.status == wf.FINISHED:
-            state = "done"
-        elif s.index == case.step_index and not closed:
-            state = "current"
-        else:
-            state = "pending"
-        steps.append({**s.as_dict(), "state": state})
+    steps = [{**s.as_dict(), "state": case.step_state(s.index)} for s in case.workflow_steps()]
     rating = case.rating if hasattr(case, "rating") else None
     return {
         "case_no": case.case_no,
@@ -300,14 +290,6 @@ def case_out(case, user) -> dict:
         ],
         "rating": _rating_out(rating) if rating is not None else None,
     }
-
-
-def client_ip(request) -> str:
-    if getattr(settings, "SHEBAO_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 # -- staff endpoints --------------------------------------------------------------------------------

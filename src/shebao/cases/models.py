@@ -13,7 +13,7 @@ from django.db import models
 from shebao.cases import workflow as wf
 from shebao.catalog.models import Department, Item, ItemVersion
 from shebao.core.models import County
-from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
+from shebao.domain.privacy import MaskedApplicant, mask_phone
 
 
 class CaseCounter(models.Model):
@@ -35,7 +35,7 @@ class CaseCounter(models.Model):
         return f"{self.department.code}-{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(MaskedApplicant, models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = wf.IN_PROGRESS, wf.STATUS_LABELS[wf.IN_PROGRESS]
         SUSPENDED = wf.SUSPENDED, wf.STATUS_LABELS[wf.SUSPENDED]
@@ -140,6 +140,14 @@ class Case(models.Model):
     def workflow_steps(self) -> list[wf.Step]:
         return wf.steps_from_dicts(self.steps)
 
+    def step_state(self, index: int) -> str:
+        """``done``, ``current`` or ``pending``: where step ``index`` of the procedure stands."""
+        if index < self.step_index or self.status == wf.FINISHED:
+            return "done"
+        if index == self.step_index and self.status not in wf.CLOSED_STATUSES:
+            return "current"
+        return "pending"
+
     @property
     def step_kind(self) -> str:
         steps = self.workflow_steps()
@@ -163,18 +171,6 @@ class Case(models.Model):
     @property
     def item_name(self) -> str:
         return self.item_version.data.get("name", "")
-
-    @property
-    def masked_applicant_name(self) -> str:
-        return self.applicant_name if self.applicant_kind == "unit" else mask_name(self.applicant_name)
-
-    @property
-    def masked_applicant_id(self) -> str:
-        return mask_id_number(self.applicant_id)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class CaseMaterial(models.Model):
@@ -337,7 +333,8 @@ class Rating(models.Model):
 
 
 class PublicAttempt(models.Model):
-    """A failed public look-up (progress query, rating) per client IP, for rate limiting.
+    """A failed public look-up (progress query, rating, 一件事 progress query) per client IP, for
+    rate limiting; ``scope`` says which budget it counts against.
 
     Kept in the database (not the per-process cache) so that the limit holds across every
     worker and machine; the tick deletes rows older than a day.

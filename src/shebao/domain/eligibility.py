@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass, field
 from shebao.domain import retirement as R
 from shebao.domain.benefits import unemployment_benefit_months
 from shebao.domain.identifiers import validate_id_number
+from shebao.domain.workdays import parse_date
 
 
 class EligibilityError(ValueError):
@@ -180,14 +181,7 @@ class Facts:
 
 
 def _date(value, what: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise EligibilityError(f"{what}“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
+    return parse_date(value, what=what, error=EligibilityError)
 
 
 def _months(d: Mapping, prefix: str, what: str) -> int | None:

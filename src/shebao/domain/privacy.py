@@ -36,3 +36,25 @@ def mask_phone(value: str | None) -> str:
     if len(v) > 4:
         return "*" * (len(v) - 4) + v[-4:]
     return "*" * len(v)
+
+
+class MaskedApplicant:
+    """The masked applicant of a record with ``applicant_kind``, ``applicant_name``, ``applicant_id``
+    and ``phone`` (a case, a 一件事 bundle): a unit's name is public, a person's is masked."""
+
+    applicant_kind: str
+    applicant_name: str
+    applicant_id: str
+    phone: str
+
+    @property
+    def masked_applicant_name(self) -> str:
+        return self.applicant_name if self.applicant_kind == "unit" else mask_name(self.applicant_name)
+
+    @property
+    def masked_applicant_id(self) -> str:
+        return mask_id_number(self.applicant_id)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -73,8 +73,9 @@ class YearSchedule:
         }
 
 
-def parse_date(value: dt.date | str, *, what: str = "日期") -> dt.date:
-    """Accept a ``date`` or an ISO ``YYYY-MM-DD`` string; anything else is a :class:`CalendarError`."""
+def parse_date(value: dt.date | str, *, what: str = "日期", error: type[ValueError] | None = None) -> dt.date:
+    """Accept a ``date`` (a ``datetime``'s date) or an ISO ``YYYY-MM-DD`` string; anything else is
+    an ``error`` (default :class:`CalendarError`) naming ``what``."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -82,7 +83,7 @@ def parse_date(value: dt.date | str, *, what: str = "日期") -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise CalendarError(f"{what}“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
+        raise (error or CalendarError)(f"{what}“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
 
 
 def make_year_schedule(

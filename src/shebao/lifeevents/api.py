@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 
 from shebao.accounts.auth import TokenAuth
@@ -19,6 +18,7 @@ from shebao.catalog.selectors import list_items, resolve_county
 from shebao.core.errors import NotFound, PermissionDenied
 from shebao.lifeevents import selectors, services
 from shebao.lifeevents.plan import Plan
+from shebao.ops.throttle import client_ip
 
 router = Router(tags=["一件事 life events"])
 STAFF = [TokenAuth()]
@@ -137,14 +137,6 @@ def _overview_out(ov) -> dict:
             for p in ov.parts
         ],
     }
-
-
-def client_ip(request) -> str:
-    if getattr(settings, "SHEBAO_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @router.get("/life-events/track", response={200: BundleOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},

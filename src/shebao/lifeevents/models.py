@@ -15,7 +15,7 @@ from django.db import models
 
 from shebao.catalog.models import Department
 from shebao.core.models import County
-from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
+from shebao.domain.privacy import MaskedApplicant
 
 
 class BundleCounter(models.Model):
@@ -34,7 +34,7 @@ class BundleCounter(models.Model):
         return f"YJS-{self.year}: {self.last}"
 
 
-class Bundle(models.Model):
+class Bundle(MaskedApplicant, models.Model):
     class ApplicantKind(models.TextChoices):
         PERSON = "person", "个人"
         UNIT = "unit", "单位"
@@ -63,18 +63,6 @@ class Bundle(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def masked_applicant_name(self) -> str:
-        return self.applicant_name if self.applicant_kind == "unit" else mask_name(self.applicant_name)
-
-    @property
-    def masked_applicant_id(self) -> str:
-        return mask_id_number(self.applicant_id)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
 
 class BundlePart(models.Model):
@@ -109,16 +97,3 @@ class BundlePart(models.Model):
     def label(self) -> str:
         return f"事项{self.item_no}" + (f"（{self.scenario_name}）" if self.scenario_name else "")
 
-
-class TrackAttempt(models.Model):
-    """A failed public bundle look-up per client IP, for rate limiting across workers."""
-
-    ip = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = "一件事查询失败记录"
-        verbose_name_plural = "一件事查询失败记录"
-
-    def __str__(self) -> str:
-        return f"{self.ip} @ {self.created_at:%Y-%m-%d %H:%M:%S}"

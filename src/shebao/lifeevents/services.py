@@ -22,7 +22,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +35,7 @@ from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number
 from shebao.lifeevents import selectors
-from shebao.lifeevents.models import Bundle, BundleCounter, BundlePart, TrackAttempt
+from shebao.lifeevents.models import Bundle, BundleCounter, BundlePart
 
 BAD_MATCH = "一件事编号或证件号码后六位不正确，请核对后重试。"
 
@@ -279,9 +278,8 @@ def hand_over_bundle(*, user, number: str, now: dt.datetime | None = None) -> li
 # --------------------------------------------------------------------------------------------
 
 
-def _limits() -> tuple[int, int]:
-    return (int(getattr(settings, "SHEBAO_TRACK_MAX_FAILURES", 10)),
-            int(getattr(settings, "SHEBAO_TRACK_WINDOW_SECONDS", 600)))
+#: Failed bundle look-ups have a budget of their own, apart from the single-case look-ups'.
+TRACK_SCOPE = "bundle"
 
 
 def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime | None = None):
@@ -292,15 +290,11 @@ def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime 
     """
     now = now or timezone.now()
     ip = (ip or "unknown")[:64]
-    limit, window = _limits()
-    if TrackAttempt.objects.filter(ip=ip, created_at__gte=now - dt.timedelta(seconds=window)).count() >= limit:
-        raise DomainError(f"查询失败次数过多，请 {window // 60} 分钟后再试。如忘记一件事编号，请携带证件到窗口查询。",
-                          status=429)
+    case_services.check_public_rate(ip, now, scopes=(TRACK_SCOPE,), forgotten="一件事编号")
     no = (number or "").strip().upper()
     secret = (id_suffix or "").strip().upper()
     bundle = Bundle.objects.filter(number=no).first() if no and len(secret) == 6 else None
     if bundle is None or not bundle.applicant_id.upper().endswith(secret):
-        TrackAttempt.objects.filter(created_at__lt=now - dt.timedelta(days=1)).delete()
-        TrackAttempt.objects.create(ip=ip, created_at=now)
+        case_services.record_public_failure(ip, TRACK_SCOPE, now)
         raise NotFound(BAD_MATCH)
     return selectors.bundle_overview(bundle=bundle, now=now)

@@ -10,8 +10,6 @@ a bundle in one application, and hands the cases over to the departments afterwa
 
 from __future__ import annotations
 
-import base64
-import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,25 +24,18 @@ from shebao.accounts.permissions import INTAKE_ROLES, intakes_everywhere, may_in
 from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.selectors import get_item
 from shebao.core.errors import DomainError, NotFound
+from shebao.core.web import county_or_404, is_htmx, qr_data_uri
 from shebao.lifeevents import selectors, services
 from shebao.lifeevents.plan import AnswerError, clean_answers, render_plan_pdf, visible_questions
+from shebao.ops.throttle import client_ip
 from shebao.portal.notice import cn_date
 
 MATERIAL_STATUSES = (("received", "已收"), ("missing", "缺"), ("promised", "告知承诺"))
 
 
-def _county(request):
-    from shebao.core.selectors import current_county
-
-    county = current_county(request)
-    if county is None:
-        raise Http404("系统尚未加载事项库，请联系管理员运行 shebao catalog load。")
-    return county
-
-
 def _event(request, code: str):
     try:
-        return selectors.get_life_event(code=code, county=_county(request))
+        return selectors.get_life_event(code=code, county=county_or_404(request))
     except NotFound as exc:
         raise Http404(exc.message) from None
 
@@ -58,24 +49,6 @@ def _query(answers: dict[str, str]) -> str:
     return urlencode(answers)
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _qr_data_uri(url: str) -> str:
-    import qrcode
-
-    buf = io.BytesIO()
-    qrcode.make(url, border=2).save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _client_ip(request) -> str:
-    from shebao.lifeevents.api import client_ip
-
-    return client_ip(request)[:64]
-
-
 def _staff_profile(request):
     return getattr(request.user, "staff_profile", None) if request.user.is_authenticated else None
 
@@ -87,7 +60,7 @@ def _staff_profile(request):
 
 @require_GET
 def index(request):
-    events = selectors.list_life_events(county=_county(request))
+    events = selectors.list_life_events(county=county_or_404(request))
     return render(request, "lifeevents/index.html", {"events": events})
 
 
@@ -105,7 +78,7 @@ def questions(request, code: str):
     complete = all(q.answer for q in asked)
     ctx = {"event": event, "asked": asked, "error": error, "complete": complete,
            "notice_url": reverse("lifeevents:notice", args=[event.code]) + "?" + _query(answers)}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "lifeevents/_questions.html", ctx)
     if complete and request.GET.get("go") and not error:
         return redirect(ctx["notice_url"])
@@ -115,7 +88,7 @@ def questions(request, code: str):
 def _plan_or_redirect(request, event):
     raw = _raw_answers(request, event)
     try:
-        return selectors.plan_for(code=event.code, answers=raw, county=_county(request)), None
+        return selectors.plan_for(code=event.code, answers=raw, county=county_or_404(request)), None
     except AnswerError as exc:
         messages.warning(request, exc.message)
         return None, redirect(reverse("lifeevents:questions", args=[event.code]) + "?" + _query(raw))
@@ -135,7 +108,7 @@ def notice(request, code: str):
         "event": event, "plan": plan, "query": query, "today_cn": cn_date(plan.today),
         "pdf_url": reverse("lifeevents:notice-pdf", args=[event.code]) + "?" + query,
         "edit_url": reverse("lifeevents:questions", args=[event.code]) + "?" + query,
-        "page_url": page_url, "qr_data_uri": _qr_data_uri(page_url),
+        "page_url": page_url, "qr_data_uri": qr_data_uri(page_url),
         "can_start": _may_start(profile, plan),
         "start_url": reverse("lifeevents:start", args=[event.code]) + "?" + query,
     }
@@ -156,7 +129,7 @@ def notice_pdf(request, code: str):
     plan, response = _plan_or_redirect(request, event)
     if response:
         return response
-    county = _county(request)
+    county = county_or_404(request)
     url = request.build_absolute_uri(reverse("lifeevents:notice", args=[event.code]) + "?" + _query(plan.answers))
     body = render_plan_pdf(plan, url=url, agency=county.agency)
     resp = HttpResponse(body, content_type="application/pdf")
@@ -179,7 +152,7 @@ def track(request):
             status = 400
         else:
             try:
-                ctx["overview"] = services.track_bundle(number=number, id_suffix=suffix, ip=_client_ip(request))
+                ctx["overview"] = services.track_bundle(number=number, id_suffix=suffix, ip=client_ip(request))
             except DomainError as exc:
                 ctx["error"], status = exc.message, exc.status
     return render(request, "lifeevents/track.html", ctx, status=status)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from shebao.domain.workdays import parse_date
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text, so a bad date gets our Chinese message, not PyYAML's."""
@@ -39,14 +41,7 @@ class ScheduleEntry:
 
 
 def _day(value, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ScheduleFileError(f"{where}：“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
+    return parse_date(value, what=f"{where}：", error=ScheduleFileError)
 
 
 def _dates(entries, where: str) -> list[dt.date]:

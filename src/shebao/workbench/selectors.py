@@ -119,17 +119,7 @@ class StepView:
 
 
 def step_views(case: Case) -> list[StepView]:
-    closed = case.status in wf.CLOSED_STATUSES
-    out = []
-    for s in case.workflow_steps():
-        if s.index < case.step_index or case.status == wf.FINISHED:
-            state = "done"
-        elif s.index == case.step_index and not closed:
-            state = "current"
-        else:
-            state = "pending"
-        out.append(StepView(s.index, s.name, s.kind_label, state))
-    return out
+    return [StepView(s.index, s.name, s.kind_label, case.step_state(s.index)) for s in case.workflow_steps()]
 
 
 def return_targets(case: Case) -> list[StepView]:

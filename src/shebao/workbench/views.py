@@ -26,6 +26,7 @@ from shebao.cases import selectors as case_selectors
 from shebao.cases import workflow as wf
 from shebao.cases.models import Rating
 from shebao.core.errors import Conflict, DomainError, PermissionDenied
+from shebao.core.web import is_htmx
 from shebao.workbench import selectors
 from shebao.workbench.forms import (
     MATERIAL_STATUSES,
@@ -38,10 +39,6 @@ from shebao.workbench.forms import (
 )
 
 PAGE_SIZE = 30
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def denied(request, message: str, status: int = 403):
@@ -99,7 +96,7 @@ def queue(request):
         "counts": selectors.warning_counts(user=request.user),
         "filtered": any(v for k, v in filters.items() if k != "status") or filters["status"] != "open",
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "workbench/_queue_results.html", ctx)
     return render(request, "workbench/queue.html", ctx, status=200 if not form.errors else 400)
 
@@ -151,7 +148,7 @@ def intake(request):
     if reload:
         if ctx.get("item_error"):
             ctx["errors"] = {"item": [ctx["item_error"]]}
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(request, "workbench/_checklist.html", ctx)
         return render(request, "workbench/intake.html", ctx)
 

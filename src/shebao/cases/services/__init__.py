@@ -14,7 +14,9 @@ from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case
 from shebao.cases.services.notify import deliver_notification, deliver_pending, queue_notification
 from shebao.cases.services.public import (
     TrackResult,
+    check_public_rate,
     rate_case,
+    record_public_failure,
     record_rating_follow_up,
     track_case,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "MaterialEntry",
     "TrackResult",
     "acquire_lease",
+    "check_public_rate",
     "deliver_notification",
     "deliver_pending",
     "hand_over_cases",
@@ -39,6 +42,7 @@ __all__ = [
     "queue_notification",
     "rate_case",
     "recompute_provisional_cases",
+    "record_public_failure",
     "record_rating_follow_up",
     "release_lease",
     "run_tick",

@@ -23,24 +23,35 @@ from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 BAD_MATCH = "办件编号或证件号码后六位（查询码）不正确，请核对后重试。"
 
 
+#: The look-ups of a case (progress query, rating) share one budget of failures per client IP.
+CASE_SCOPES = ("track", "rate")
+
+
 def _limits() -> tuple[int, int]:
     return (int(getattr(settings, "SHEBAO_TRACK_MAX_FAILURES", 10)),
             int(getattr(settings, "SHEBAO_TRACK_WINDOW_SECONDS", 600)))
 
 
-def _check_rate(ip: str, now: dt.datetime) -> None:
+def check_public_rate(ip: str, now: dt.datetime, *, scopes=CASE_SCOPES, forgotten: str = "办件编号") -> None:
+    """429 once ``ip`` has failed ``SHEBAO_TRACK_MAX_FAILURES`` public look-ups of ``scopes``
+    within ``SHEBAO_TRACK_WINDOW_SECONDS``; ``forgotten`` names the number the applicant may have lost."""
     limit, window = _limits()
     since = now - dt.timedelta(seconds=window)
-    if PublicAttempt.objects.filter(ip=ip, created_at__gte=since).count() >= limit:
-        raise DomainError(f"查询失败次数过多，请 {window // 60} 分钟后再试。如忘记办件编号，请携带证件到窗口查询。",
+    if PublicAttempt.objects.filter(ip=ip, scope__in=scopes, created_at__gte=since).count() >= limit:
+        raise DomainError(f"查询失败次数过多，请 {window // 60} 分钟后再试。如忘记{forgotten}，请携带证件到窗口查询。",
                           status=429)
+
+
+def record_public_failure(ip: str, scope: str, now: dt.datetime) -> None:
+    """Count a failed public look-up of ``ip`` (the tick deletes the rows after a day)."""
+    PublicAttempt.objects.create(ip=ip, scope=scope, created_at=now)
 
 
 def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.datetime) -> Case:
     """The case named by ``case_no`` if ``secret`` matches; failures are counted (outside any
     transaction, so that the count survives the error raised)."""
     ip = (ip or "unknown")[:64]
-    _check_rate(ip, now)
+    check_public_rate(ip, now)
     no = (case_no or "").strip().upper()
     secret = (secret or "").strip().upper()
     case = (
@@ -51,7 +62,7 @@ def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.dat
         (len(secret) == 6 and case.applicant_id.upper().endswith(secret)) or secret == case.query_code
     )
     if not ok:
-        PublicAttempt.objects.create(ip=ip, scope=scope, created_at=now)
+        record_public_failure(ip, scope, now)
         raise NotFound(BAD_MATCH)
     return case
 
@@ -93,11 +104,7 @@ def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime |
     else:
         missing = [m.name for m in materials if m.tolerated and m.supplied_at is None and m.status == wf.MISSING]
     done = case.status in wf.CLOSED_STATUSES
-    steps = []
-    for s in case.workflow_steps():
-        state = "done" if s.index < case.step_index or case.status == wf.FINISHED else (
-            "current" if s.index == case.step_index and not done else "pending")
-        steps.append({"name": s.name, "state": state})
+    steps = [{"name": s.name, "state": case.step_state(s.index)} for s in case.workflow_steps()]
     rated = Rating.objects.filter(case=case).exists()
     return TrackResult(
         case_no=case.case_no,

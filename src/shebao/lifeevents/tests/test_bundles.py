@@ -231,6 +231,24 @@ def test_track_is_rate_limited_per_ip(staff, county, settings):
     assert services.track_bundle(number=bundle.number, id_suffix=RETIREE.id_number[-6:], ip="9.9.9.9", now=NOW)
 
 
+def test_bundle_and_case_look_ups_have_budgets_of_their_own(staff, county, settings):
+    """Both are counted by the cases' rate-limit service, each against its own budget."""
+    settings.SHEBAO_TRACK_MAX_FAILURES = 2
+    bundle = start_retirement(staff, county)
+    case_no = bundle.parts.exclude(case=None).first().case.case_no
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            services.track_bundle(number=bundle.number, id_suffix="999999", ip="5.6.7.9", now=NOW)
+    with pytest.raises(DomainError) as exc:
+        services.track_bundle(number=bundle.number, id_suffix=RETIREE.id_number[-6:], ip="5.6.7.9", now=NOW)
+    assert exc.value.status == 429 and "一件事编号" in exc.value.message
+    assert case_services.track_case(case_no=case_no, id_suffix=RETIREE.id_number[-6:], ip="5.6.7.9", now=NOW)
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            case_services.track_case(case_no=case_no, id_suffix="999999", ip="5.6.8.0", now=NOW)
+    assert services.track_bundle(number=bundle.number, id_suffix=RETIREE.id_number[-6:], ip="5.6.8.0", now=NOW)
+
+
 def test_bundles_waiting_for_a_department(staff, county):
     answers = {"status": "public_employee", "work_related": "yes", "dependants": "no", "cremated": "yes"}
     bundle = services.start_bundle(user=staff("clerk", "JG"), code="after_death", answers=answers,
