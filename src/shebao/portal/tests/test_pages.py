@@ -1,5 +1,5 @@
 """Portal pages through django.test.Client: home, 40 item pages, 情形 wizard, 一次性告知单 (HTML/PDF),
-self-check pages, error pages. Dates are pinned by patching ``shebao.portal.views._today``."""
+self-check pages, error pages. Dates are pinned by patching ``shebao.portal.views.common.today``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def today(monkeypatch):
     """Pin “today” of the portal to a date; returns a setter."""
 
     def set_today(day: dt.date):
-        monkeypatch.setattr("shebao.portal.views._today", lambda: day)
+        monkeypatch.setattr("shebao.portal.views.common.today", lambda: day)
         return day
 
     return set_today
@@ -138,14 +138,14 @@ def test_search_too_long_query_is_refused_in_chinese(client):
 
 
 def test_search_nothing_found_says_so(client, monkeypatch):
-    monkeypatch.setattr("shebao.portal.views.search_items", lambda q, county: {"results": [], "out_of_scope": False})
+    monkeypatch.setattr("shebao.portal.views.searching.search_items", lambda q, county: {"results": [], "out_of_scope": False})
     r = client.get("/search/", {"q": "zzzz"})
     assert r.status_code == 200 and "没有找到" in text_of(r)
 
 
 def test_search_out_of_scope_names_where(client, monkeypatch):
     monkeypatch.setattr(
-        "shebao.portal.views.search_items",
+        "shebao.portal.views.searching.search_items",
         lambda q, county: {"results": [], "out_of_scope": True, "scope_hint": "医保报销请到县医疗保障局办理。"},
     )
     text = text_of(client.get("/search/", {"q": "医保报销"}))
