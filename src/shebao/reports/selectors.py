@@ -34,25 +34,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from shebao.accounts.models import Role
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseMaterial, Rating
-from shebao.catalog.models import Category, Department, Item
-from shebao.core.errors import DomainError, PermissionDenied
-from shebao.core.models import County
-from shebao.domain.deadlines import LOCAL_TZ
+from shebao.core.errors import DomainError
 from shebao.reports.calendar import calendar_for
 from shebao.reports.expressions import LocalDate, LocalHour, workday_number
 
-PERIODS = {"day": "按日", "week": "按周", "month": "按月", "year": "按年"}
-DIMENSIONS = {"department": "股室", "item": "事项", "area": "业务领域", "period": "时段"}
-MAX_SPAN_DAYS = 366 * 10
+# The scope's names stay part of this module, the reports' read API (hence names unused here).
+from shebao.reports.scope import (  # noqa: F401
+    DIM_FIELDS,
+    DIMENSIONS,
+    MAX_SPAN_DAYS,
+    PERIODS,
+    Labels,
+    Scope,
+    as_date,
+    default_range,
+    departments_for,
+    dim_label,
+    dim_sort_key,
+    make_scope,
+    month_range,
+    parse_date,
+    period_key,
+    period_keys,
+    period_label,
+    scope_for_user,
+)
+
 #: Rows of the yellow/red and follow-up lists shown on the page (the exports have them all).
 PAGE_LIST_LIMIT = 100
 
@@ -64,213 +78,6 @@ STATUS_COLUMNS = [
     (wf.REFUSED, "不予办理"),
     (wf.TERMINATED, "已终止"),
 ]
-
-
-# -- scope ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scope:
-    """What a statistic covers: one county, all or one department, a date range (inclusive)."""
-
-    county: County
-    start: dt.date
-    end: dt.date
-    department: Department | None = None
-    using: str = DEFAULT_DB_ALIAS
-
-    @property
-    def lo(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time.min, tzinfo=LOCAL_TZ)
-
-    @property
-    def hi(self) -> dt.datetime:
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
-
-    @property
-    def label(self) -> str:
-        who = self.department.short_name if self.department else "全部股室"
-        return f"{self.county.name} · {who} · {self.start.isoformat()} 至 {self.end.isoformat()}"
-
-    def cases(self) -> QuerySet[Case]:
-        qs = Case.objects.using(self.using).filter(county_id=self.county.pk)
-        if self.department is not None:
-            qs = qs.filter(department_id=self.department.pk)
-        return qs.order_by()
-
-    def received(self) -> QuerySet[Case]:
-        return self.cases().filter(received_at__gte=self.lo, received_at__lt=self.hi)
-
-    def closed(self) -> QuerySet[Case]:
-        return self.cases().filter(closed_at__gte=self.lo, closed_at__lt=self.hi)
-
-    def finished(self) -> QuerySet[Case]:
-        return self.closed().filter(status=wf.FINISHED)
-
-
-def parse_date(value, what: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(f"{what}“{value}”格式不正确，应为 YYYY-MM-DD。") from None
-
-
-def month_range(month: str) -> tuple[dt.date, dt.date]:
-    """``'2026-11'`` → (2026-11-01, 2026-11-30)."""
-    try:
-        year, mon = (int(p) for p in str(month).strip().split("-"))
-        first = dt.date(year, mon, 1)
-    except (ValueError, TypeError):
-        raise DomainError(f"月份“{month}”格式不正确，应为 YYYY-MM，如 2026-11。") from None
-    nxt = dt.date(year + (mon == 12), mon % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
-
-
-def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """This month so far."""
-    today = today or timezone.localdate()
-    return today.replace(day=1), today
-
-
-def make_scope(*, county: County, start=None, end=None, department: str | None = None,
-               using: str = DEFAULT_DB_ALIAS) -> Scope:
-    """A scope without a user (the monthly report command); validates the dates and department."""
-    d_start, d_end = default_range()
-    start = parse_date(start, "开始日期") or d_start
-    end = parse_date(end, "结束日期") or (d_end if start <= d_end else start)
-    if end < start:
-        raise DomainError(f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}。")
-    if (end - start).days > MAX_SPAN_DAYS:
-        raise DomainError("统计区间最长 10 年。")
-    dept = None
-    if department:
-        dept = Department.objects.using(using).filter(county=county, code=str(department).strip().upper()).first()
-        if dept is None:
-            raise DomainError(f"未知的股室“{department}”。")
-    return Scope(county=county, start=start, end=end, department=dept, using=using)
-
-
-def scope_for_user(user, *, start=None, end=None, department: str | None = None,
-                   using: str = DEFAULT_DB_ALIAS) -> Scope:
-    """The scope ``user`` may see: the director any department of the county (or all), a section
-    head their own department only; everyone else is refused (403)."""
-    from shebao.accounts.selectors import profile_of
-
-    profile = profile_of(user)
-    if profile is None:
-        raise PermissionDenied("统计报表仅供中心主任和股长查看。")
-    if profile.role == Role.SECTION_HEAD:
-        own = profile.department
-        if department and str(department).strip().upper() != own.code:
-            raise PermissionDenied(f"您只能查看本股室（{own.short_name}）的统计。")
-        department = own.code
-    elif profile.role != Role.DIRECTOR:
-        raise PermissionDenied("统计报表仅供中心主任和股长查看。")
-    return make_scope(county=profile.county, start=start, end=end, department=department, using=using)
-
-
-def departments_for(user) -> list[Department]:
-    """The departments ``user`` may choose on the dashboard."""
-    from shebao.accounts.selectors import profile_of
-
-    profile = profile_of(user)
-    if profile is None:
-        return []
-    if profile.role == Role.SECTION_HEAD:
-        return [profile.department]
-    return list(Department.objects.filter(county_id=profile.county_id).order_by("id"))
-
-
-# -- labels ---------------------------------------------------------------------------------------
-@dataclass
-class Labels:
-    departments: dict[int, Department]
-    items: dict[int, Item]
-    categories: dict[int, Category]
-
-    @classmethod
-    def load(cls, scope: Scope) -> Labels:
-        using, county = scope.using, scope.county
-        return cls(
-            departments={d.pk: d for d in Department.objects.using(using).filter(county=county)},
-            items={i.pk: i for i in Item.objects.using(using).filter(county=county)},
-            categories={c.pk: c for c in Category.objects.using(using).filter(county=county)},
-        )
-
-    def department(self, pk) -> str:
-        d = self.departments.get(pk)
-        return d.short_name if d else "—"
-
-    def item(self, pk) -> str:
-        i = self.items.get(pk)
-        return f"{i.no}. {i.name}" if i else "—"
-
-    def category(self, pk) -> str:
-        c = self.categories.get(pk)
-        return c.name if c else "—"
-
-
-# -- dimensions and periods ------------------------------------------------------------------------
-#: the dimensions rolled up from the (item, department) aggregates
-_DIM_FIELDS = {"department": "department_id", "item": "item_id", "area": "item__category_id"}
-
-
-def _dim_sort_key(dim: str, labels: Labels):
-    if dim == "department":
-        return lambda pk: (pk is None, pk or 0)
-    if dim == "item":
-        return lambda pk: (labels.items[pk].no if pk in labels.items else 9999, pk or 0)
-    return lambda pk: (labels.categories[pk].order if pk in labels.categories else 9999, pk or 0)
-
-
-def _dim_label(dim: str, labels: Labels, pk) -> str:
-    return {"department": labels.department, "item": labels.item, "area": labels.category}[dim](pk)
-
-
-def period_key(day: dt.date, period: str) -> dt.date:
-    """The first day of the period containing ``day`` (weeks start on Monday)."""
-    if period == "day":
-        return day
-    if period == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    if period == "year":
-        return day.replace(month=1, day=1)
-    raise DomainError(f"时段“{period}”无效，可选：{'、'.join(PERIODS)}。")
-
-
-def period_label(key: dt.date, period: str) -> str:
-    if period == "day":
-        return key.isoformat()
-    if period == "week":
-        iso = key.isocalendar()
-        return f"{iso.year}年第{iso.week}周（{key:%m-%d}起）"
-    if period == "month":
-        return f"{key.year}-{key.month:02d}"
-    return f"{key.year}年"
-
-
-def period_keys(start: dt.date, end: dt.date, period: str) -> list[dt.date]:
-    """Every period from ``start`` to ``end`` (so that empty periods show as zero)."""
-    keys, day = [], period_key(start, period)
-    while day <= end:
-        keys.append(day)
-        if period == "day":
-            day += dt.timedelta(days=1)
-        elif period == "week":
-            day += dt.timedelta(days=7)
-        elif period == "month":
-            day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        else:
-            day = dt.date(day.year + 1, 1, 1)
-    return keys
-
-
-def _as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -356,33 +163,34 @@ def _volume(scope: Scope, dim: str, labels: Labels, period: str = "day",
         fin = scope.finished().annotate(k=LocalDate("closed_at")).values("k").annotate(c=Count("id"))
         rows = {k: VolumeRow(k, period_label(k, period)) for k in period_keys(scope.start, scope.end, period)}
         for r in recv:
-            row = rows[period_key(_as_date(r.pop("k")), period)]
+            row = rows[period_key(as_date(r.pop("k")), period)]
             row.add(VolumeRow(None, "", **r, finished_in_period=0))
         for r in fin:
-            rows[period_key(_as_date(r["k"]), period)].finished_in_period += r["c"]
+            rows[period_key(as_date(r["k"]), period)].finished_in_period += r["c"]
         return list(rows.values())
-    if dim not in _DIM_FIELDS:
+    if dim not in DIM_FIELDS:
         raise DomainError(f"维度“{dim}”无效，可选：{'、'.join(DIMENSIONS)}。")
     recv, fin = base if base is not None else volume_base(scope)
     rows: dict = {}
     for r in recv:
         pk = _dim_key(dim, labels, r)
-        row = rows.setdefault(pk, VolumeRow(pk, _dim_label(dim, labels, pk)))
+        row = rows.setdefault(pk, VolumeRow(pk, dim_label(dim, labels, pk)))
         row.add(VolumeRow(None, "", **{f: r[f] for f in VOLUME_FIELDS if f in r}))
     for r in fin:
         pk = _dim_key(dim, labels, r)
-        rows.setdefault(pk, VolumeRow(pk, _dim_label(dim, labels, pk))).finished_in_period += r["c"]
+        rows.setdefault(pk, VolumeRow(pk, dim_label(dim, labels, pk))).finished_in_period += r["c"]
     if dim == "department" and scope.department is None:
         for pk in labels.departments:  # every department, even with nothing this period
             rows.setdefault(pk, VolumeRow(pk, labels.department(pk)))
     elif dim == "department":
         rows.setdefault(scope.department.pk, VolumeRow(scope.department.pk, scope.department.short_name))
-    order = _dim_sort_key(dim, labels)
+    order = dim_sort_key(dim, labels)
     return [rows[pk] for pk in sorted(rows, key=order)]
 
 
-def _total(rows: Iterable[VolumeRow]) -> VolumeRow:
-    total = VolumeRow(None, "合计")
+def _total(rows: Iterable, row_class=None):
+    """The 合计 row of ``rows`` (a ``VolumeRow`` unless ``row_class`` says otherwise)."""
+    total = (row_class or VolumeRow)(None, "合计")
     for r in rows:
         total.add(r)
     return total
@@ -464,14 +272,14 @@ def _timeliness(scope: Scope, dim: str, labels: Labels,
     rows: dict = {}
     for r in counts:
         pk = _dim_key(dim, labels, r)
-        row = rows.setdefault(pk, TimelinessRow(pk, _dim_label(dim, labels, pk)))
+        row = rows.setdefault(pk, TimelinessRow(pk, dim_label(dim, labels, pk)))
         row.add(TimelinessRow(None, "", **{f: r[f] for f in ("finished", "promised_n", "promised_ok",
                                                               "statutory_n", "statutory_ok")}))
     for r in hist:
         row = rows.get(_dim_key(dim, labels, r))
         if row is not None and r["wd"] is not None:
             row.hist[r["wd"]] = row.hist.get(r["wd"], 0) + r["c"]
-    order = _dim_sort_key(dim, labels)
+    order = dim_sort_key(dim, labels)
     return [rows[pk] for pk in sorted(rows, key=order)]
 
 
@@ -706,10 +514,7 @@ class Dashboard:
 
     @cached_property
     def timeliness_total(self) -> TimelinessRow:
-        total = TimelinessRow(None, "合计")
-        for r in self.timeliness("department"):
-            total.add(r)
-        return total
+        return _total(self.timeliness("department"), TimelinessRow)
 
     @cached_property
     def tolerance(self) -> list[ToleranceRow]:
@@ -717,10 +522,7 @@ class Dashboard:
 
     @cached_property
     def tolerance_total(self) -> ToleranceRow:
-        total = ToleranceRow(None, "合计")
-        for r in self.tolerance:
-            total.add(r)
-        return total
+        return _total(self.tolerance, ToleranceRow)
 
     @cached_property
     def ratings(self) -> list[RatingRow]:
@@ -728,10 +530,7 @@ class Dashboard:
 
     @cached_property
     def ratings_total(self) -> RatingRow:
-        total = RatingRow(None, "合计")
-        for r in self.ratings:
-            total.add(r)
-        return total
+        return _total(self.ratings, RatingRow)
 
     @cached_property
     def snapshot(self) -> Snapshot:
