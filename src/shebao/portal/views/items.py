@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from shebao.catalog import selectors as catalog
+from shebao.core.errors import NotFound
 from shebao.core.web import is_htmx, qr_data_uri
 from shebao.domain import deadlines
 from shebao.portal import notice as notice_mod
 from shebao.portal.views import common
+from shebao.rules.selectors import calendar_stamp
 
 #: Self-check pages related to items (shown on the item page).
 SELF_CHECKS = {
@@ -45,8 +51,39 @@ def _deadline_context(item_data: dict, today: dt.date) -> dict:
     }
 
 
+#: Rendered item pages for anonymous visitors, per worker, keyed by everything the page shows: the
+#: item and catalog versions, the day (the promised date) and the holiday calendar's stamp.
+_PAGE_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_PAGE_CACHE_MAX = 256
+
+
+def _page_cache_key(request, no: int) -> tuple | None:
+    """None when the page is personal (a staff member, a session that may carry messages)."""
+    if request.user.is_authenticated or request.GET or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    if "messages" in request.COOKIES:
+        return None
+    try:
+        stamp = catalog.item_stamp(county=None, no=no)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    return (no, *stamp, common.today(), calendar_stamp(), translation.get_language())
+
+
 @require_GET
 def item_detail(request, no: int):
+    key = _page_cache_key(request, no)
+    if key is not None and key in _PAGE_CACHE:
+        return HttpResponse(_PAGE_CACHE[key])
+    response = _render_item_detail(request, no)
+    if key is not None and response.status_code == 200:
+        _PAGE_CACHE[key] = response.content
+        if len(_PAGE_CACHE) > _PAGE_CACHE_MAX:
+            _PAGE_CACHE.popitem(last=False)
+    return response
+
+
+def _render_item_detail(request, no: int):
     item = common.get_item_or_404(request, no)
     d = item.data
     channels = common.channels_of(item.county)
