@@ -62,6 +62,18 @@ def track(page, live_url, number: str, id_number: str) -> None:
     page.wait_for_selector("#le-overview")
 
 
+def answer_after_death(page) -> None:
+    """A public employee who died of a work injury, with dependants, cremated → the merged notice."""
+    choose(page, "status", "public_employee")
+    page.wait_for_selector("#q-work_related")
+    choose(page, "work_related", "yes")
+    page.wait_for_selector("#q-dependants")
+    choose(page, "dependants", "yes")
+    choose(page, "cremated", "yes")
+    page.click("#le-submit")
+    page.wait_for_selector("#le-materials")
+
+
 def test_retirement_bundle_end_to_end(page, live_url, settings, tmp_path):
     applicant_id = person_id(321)
     make_clerk(settings.SHEBAO_DEFAULT_COUNTY, "QY", "br_clerk_qy")
@@ -127,14 +139,7 @@ def test_after_death_bundle_across_two_departments(page, live_url, settings):
     page.goto(live_url("/life-events/after_death/"))
     page.wait_for_selector("#q-status")
     assert page.locator("#q-work_related").count() == 0
-    choose(page, "status", "public_employee")
-    page.wait_for_selector("#q-work_related")
-    choose(page, "work_related", "yes")
-    page.wait_for_selector("#q-dependants")
-    choose(page, "dependants", "yes")
-    choose(page, "cremated", "yes")
-    page.click("#le-submit")
-    page.wait_for_selector("#le-materials")
+    answer_after_death(page)
 
     steps = page.locator("#le-steps > li")
     assert [steps.nth(i).get_attribute("data-item") for i in range(steps.count())] == ["27", "34", "34"]
@@ -188,14 +193,7 @@ def test_after_death_bundle_at_the_one_window(page, live_url, settings):
 
     page.goto(live_url("/life-events/after_death/"))
     page.wait_for_selector("#q-status")
-    choose(page, "status", "public_employee")
-    page.wait_for_selector("#q-work_related")
-    choose(page, "work_related", "yes")
-    page.wait_for_selector("#q-dependants")
-    choose(page, "dependants", "yes")
-    choose(page, "cremated", "yes")
-    page.click("#le-submit")
-    page.wait_for_selector("#le-materials")
+    answer_after_death(page)
 
     login(page, live_url, "br_front_desk", page.url.removeprefix(live_url("")))
     page.click("#le-start")
