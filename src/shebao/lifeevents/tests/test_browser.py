@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from shebao.lifeevents.tests.conftest import person_id
 
@@ -46,7 +47,13 @@ def logout(page) -> None:
 
 
 def choose(page, question: str, option: str) -> None:
-    """Click an answer; htmx re-renders the questions, so wait until the answer is checked again."""
+    """Click an answer once htmx is bound; htmx re-renders the questions, so wait for the swap."""
+    checked = "([q, o]) => { const el = document.getElementById(q + '-' + o); return !!(el && el.checked); }"
+    if page.evaluate(checked, [question, option]):
+        return
+    # htmx binds the form on DOMContentLoaded: a click before that would change nothing.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !!window.htmx")
     page.click(f"label[for='{question}-{option}']")
     page.wait_for_function(
         "([q, o]) => { const el = document.getElementById(q + '-' + o); return el && el.checked; }",
@@ -85,7 +92,7 @@ def test_retirement_bundle_end_to_end(page, live_url, settings, tmp_path):
     assert page.locator("#q-title").count() == 0
     choose(page, "unit", "enterprise")
     choose(page, "route", "normal")
-    assert "生成合并的一次性告知单" in page.inner_text("#le-submit")
+    expect(page.locator("#le-submit")).to_contain_text("生成合并的一次性告知单", timeout=10_000)
     page.click("#le-submit")
     page.wait_for_selector("#le-materials")
     assert "/life-events/retirement/notice/" in page.url
