@@ -126,13 +126,11 @@ def test_demo_command_refuses_the_default_database_with_a_message(county):
 
 
 def test_demo_alias_from_environment(monkeypatch, tmp_path):
+    from shebao.reports.dbsettings import demo_database
+
     monkeypatch.setenv("SHEBAO_DEMO_DATABASE_URL", f"sqlite:///{tmp_path / 'env-demo.sqlite3'}")
-    had = "demo" in connections.settings
-    if had:
-        pytest.skip("settings.py already defines the demo alias")
-    try:
-        demo.ensure_alias("demo")
-        assert str(connections.settings["demo"]["NAME"]).endswith("env-demo.sqlite3")
-        assert connections.settings["demo"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-    finally:
-        demo.remove_alias("demo")
+    db = demo_database(tmp_path)
+    assert str(db["NAME"]).endswith("env-demo.sqlite3")
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    monkeypatch.delenv("SHEBAO_DEMO_DATABASE_URL")
+    assert str(demo_database(tmp_path)["NAME"]) == str(tmp_path / "demo.sqlite3")
