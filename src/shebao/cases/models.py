@@ -172,6 +172,22 @@ class Case(MaskedApplicant, models.Model):
     def item_name(self) -> str:
         return self.item_version.data.get("name", "")
 
+    def prime(self, *, materials: list, actions: list, notifications: list) -> None:
+        """Hold the children just written with a new case, so that reading it back for the answer
+        (materials, timeline, messages, no rating yet) costs no query; the same caches Django's
+        ``prefetch_related`` fills."""
+        cache = {}
+        for name, rows in (("materials", materials), ("actions", actions), ("notifications", notifications)):
+            queryset = getattr(self, name).all()
+            queryset._result_cache = list(rows)
+            queryset._prefetch_done = True
+            cache[name] = queryset
+        self._prefetched_objects_cache = cache
+        self._state.fields_cache["rating"] = None
+
+    def is_primed(self, name: str) -> bool:
+        return name in getattr(self, "_prefetched_objects_cache", {})
+
 
 class CaseMaterial(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")

@@ -185,10 +185,14 @@ def allowed_actions(*, user, case: Case) -> list[str]:
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseAction]:
+    if case.is_primed("actions"):
+        return case.actions.all()
     return case.actions.select_related("actor").order_by("id")
 
 
 def case_notifications(*, case: Case) -> QuerySet[Notification]:
+    if case.is_primed("notifications"):
+        return case.notifications.all()
     return case.notifications.order_by("id")
 
 

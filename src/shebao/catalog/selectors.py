@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
@@ -85,3 +88,50 @@ def item_stamp(*, county: County | str | None = None, no: int) -> tuple[int, int
         resolve_county(county)  # the county's own 404 message when the county is unknown
         raise NotFound(f"未找到序号为 {no} 的服务事项（本中心共有 1–40 号事项）。")
     return row
+
+
+_current_items: OrderedDict[tuple[int, int], tuple[tuple, Item]] = OrderedDict()
+_current_items_lock = threading.Lock()
+#: Items kept per process; a province's counties share a worker, and an item's document is large.
+CURRENT_ITEMS_KEPT = 256
+
+
+def current_item(*, county_id: int, no: int) -> Item | None:
+    """The county's active item ``no`` with its department, county and current version loaded, or
+    ``None``: what an intake reads on every case.
+
+    Each process keeps the last items it loaded and trusts one only while the hand-written stamp
+    query (item id, item version, current catalog version) still matches, so an admin edit or a
+    catalog load in another worker is seen on the next call. ``Item.data`` is left out: intake works
+    from the version's document.
+    """
+    if not 0 < no <= MAX_ITEM_NO:
+        return None
+    sql = (
+        f"SELECT i.id, i.current_version_id, (SELECT cv.id FROM {CatalogVersion._meta.db_table} cv"
+        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1)"
+        f" FROM {Item._meta.db_table} i WHERE i.county_id = %s AND i.no = %s AND i.is_active = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, county_id, no, True])
+        stamp = cursor.fetchone()
+    if stamp is None:
+        return None
+    key = (county_id, no)
+    kept = _current_items.get(key)
+    if kept is not None and kept[0] == tuple(stamp):
+        return kept[1]
+    item = (
+        Item.objects.select_related("department", "county", "current_version")
+        .defer("data")
+        .filter(pk=stamp[0])
+        .first()
+    )
+    if item is None:
+        return None
+    with _current_items_lock:
+        _current_items[key] = (tuple(stamp), item)
+        _current_items.move_to_end(key)
+        while len(_current_items) > CURRENT_ITEMS_KEPT:
+            _current_items.popitem(last=False)
+    return item

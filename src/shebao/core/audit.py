@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shebao.core.models import AuditChainHead, AuditEvent, County
@@ -50,33 +50,56 @@ def record_event(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction that makes the change."""
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(key="main")
-        label = ""
-        if actor is not None and getattr(actor, "is_authenticated", False):
-            label = actor.get_username()
-        elif isinstance(actor, str):
-            label, actor = actor, None
-        event = AuditEvent(
-            county=county,
-            actor=actor if (actor is not None and getattr(actor, "pk", None)) else None,
-            actor_label=label or "系统",
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            summary=summary[:300],
-            before=_canonical(before),
-            after=_canonical(after),
-            created_at=timezone.now(),
-            prev_hash=head.last_hash,
-        )
-        event.hash = _digest(prev_hash=head.last_hash, fields=_hashed_fields(event))
-        event.save()
-        head.last_hash = event.hash
-        head.count += 1
-        head.save(update_fields=["last_hash", "count"])
-        return event
+    """Append one event to the chain. Call inside the transaction that makes the change.
+
+    The chain head is one row every writer of every county updates, so it is locked as briefly as
+    possible: the counting ``UPDATE … RETURNING`` both locks it and reads the previous hash, and the
+    caller's transaction releases it at commit. No savepoint: an append that fails must roll back
+    the change it records, and the caller's transaction does exactly that.
+    """
+    label = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        label = actor.get_username()
+    elif isinstance(actor, str):
+        label, actor = actor, None
+    event = AuditEvent(
+        county=county,
+        actor=actor if (actor is not None and getattr(actor, "pk", None)) else None,
+        actor_label=label or "系统",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary[:300],
+        before=_canonical(before),
+        after=_canonical(after),
+    )
+    with transaction.atomic(savepoint=False):
+        prev_hash = _lock_head()
+        event.created_at = timezone.now()
+        event.prev_hash = prev_hash
+        event.hash = _digest(prev_hash=prev_hash, fields=_hashed_fields(event))
+        event.save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE key = %s", [event.hash, CHAIN_KEY])
+    return event
+
+
+CHAIN_KEY = "main"
+_HEAD = AuditChainHead._meta.db_table
+
+
+def _lock_head() -> str:
+    """Count one more event on the head row, locking it until commit; return the previous hash."""
+    sql = f"UPDATE {_HEAD} SET count = count + 1 WHERE key = %s RETURNING last_hash"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CHAIN_KEY])
+        row = cursor.fetchone()
+        if row is None:
+            # The very first event: create the head (a concurrent first writer makes this a no-op).
+            AuditChainHead.objects.get_or_create(key=CHAIN_KEY)
+            cursor.execute(sql, [CHAIN_KEY])
+            row = cursor.fetchone()
+    return row[0]
 
 
 @dataclass(frozen=True)
@@ -99,7 +122,7 @@ def verify_chain() -> ChainReport:
         if expected != event.hash:
             problems.append(f"事件 #{event.id} 的内容被修改（哈希不符）。")
         prev = event.hash
-    head = AuditChainHead.objects.filter(key="main").first()
+    head = AuditChainHead.objects.filter(key=CHAIN_KEY).first()
     if head is not None:
         if head.count != checked:
             problems.append(f"链头记录 {head.count} 条事件，实际只有 {checked} 条：有事件被删除。")

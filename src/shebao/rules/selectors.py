@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from shebao.domain.benefits import Param
@@ -26,7 +27,12 @@ _cached: tuple[tuple, WorkCalendar] | None = None
 
 def calendar_stamp() -> tuple:
     """A cheap fingerprint of every loaded schedule; changes whenever one is saved or deleted."""
-    return tuple(HolidaySchedule.objects.order_by("year").values_list("year", "id", "revision", "loaded_at"))
+    # Hand-written: it runs on every deadline computation, and building the ORM query costs
+    # several times running it. ``loaded_at`` is compared as the database hands it back.
+    sql = f"SELECT year, id, revision, loaded_at FROM {HolidaySchedule._meta.db_table} ORDER BY year"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(tuple(row) for row in cursor.fetchall())
 
 
 def _build() -> WorkCalendar:

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from shebao.accounts.permissions import act_denial, intakes_everywhere
 from shebao.cases import workflow as wf
@@ -15,6 +15,7 @@ from shebao.cases.models import Case, CaseCounter, CaseMaterial
 from shebao.cases.services import common
 from shebao.cases.services.notify import queue_notification
 from shebao.catalog.models import Item
+from shebao.catalog.selectors import current_item
 from shebao.core.errors import DomainError, PermissionDenied
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number, mask_name
@@ -92,13 +93,24 @@ def _check_applicant(a: Applicant, today: dt.date) -> _Valid:
 
 
 def _next_case_no(*, item: Item, year: int) -> str:
-    """Sequential per county, department and year; the counter row is locked until commit."""
-    counter, _ = CaseCounter.objects.select_for_update().get_or_create(
-        county=item.county, department=item.department, year=year
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{item.department.code}-{year}-{counter.last:06d}"
+    """Sequential per county, department and year, without gaps: the counter row stays locked
+    until the intake commits, so a rolled-back intake gives its number back.
+
+    One ``UPDATE … RETURNING`` both locks and increments the row (the ORM would need a locking
+    read and a write, and every intake of a department waits on this row).
+    """
+    key = [item.county_id, item.department_id, year]
+    sql = (f"UPDATE {CaseCounter._meta.db_table} SET last = last + 1"
+           " WHERE county_id = %s AND department_id = %s AND year = %s RETURNING last")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, key)
+        row = cursor.fetchone()
+        if row is None:
+            # First case of the year: a concurrent first intake makes this a no-op.
+            CaseCounter.objects.get_or_create(county_id=item.county_id, department_id=item.department_id, year=year)
+            cursor.execute(sql, key)
+            row = cursor.fetchone()
+    return f"{item.department.code}-{year}-{row[0]:06d}"
 
 
 def _query_code() -> str:
@@ -135,11 +147,7 @@ def intake_case(
     now = common.now_or(now)
     today = common.today_of(now)
     profile = common.require_profile(user)
-    item = (
-        Item.objects.select_related("department", "county", "current_version")
-        .filter(county_id=profile.county_id, no=item_no, is_active=True)
-        .first()
-    )
+    item = current_item(county_id=profile.county_id, no=item_no)
     if item is None or item.current_version is None:
         raise DomainError(f"未找到序号为 {item_no} 的服务事项。", problems=[f"事项 {item_no} 不存在或已停用。"])
     why = act_denial(profile, county_id=item.county_id, department_id=item.department_id, action="intake")
@@ -209,7 +217,7 @@ def intake_case(
             case.warning = common.warning_for(case, cal, now, status=status)
         case.save()
         tolerated_names = {m.name for m in check.tolerated}
-        CaseMaterial.objects.bulk_create(
+        case_materials = CaseMaterial.objects.bulk_create(
             CaseMaterial(
                 case=case,
                 order=i,
@@ -235,7 +243,7 @@ def intake_case(
         if front_desk:
             detail["front_desk"] = True
         action = "not_accepted" if refuse else ("accept_tolerance" if accepted_under_tolerance else "accept")
-        common.add_timeline(case, action=action, actor=user, now=now,
+        entry = common.add_timeline(case, action=action, actor=user, now=now,
                             reason="；".join(reasons) if refuse else "", detail=detail)
         label = {"not_accepted": "不予受理", "accept_tolerance": "容缺受理", "accept": "受理"}[action]
         if front_desk:
@@ -258,7 +266,8 @@ def intake_case(
             },
         )
         if refuse:
-            queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
+            note = queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
         else:
-            queue_notification(case=case, kind="accepted", now=now, tolerated=sorted(tolerated_names))
+            note = queue_notification(case=case, kind="accepted", now=now, tolerated=sorted(tolerated_names))
+    case.prime(materials=case_materials, actions=[entry], notifications=[note])
     return case

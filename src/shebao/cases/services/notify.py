@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from shebao.cases import notifications
@@ -35,28 +36,39 @@ def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> N
         created_at=now,
     )
     if route:
-        transaction.on_commit(lambda: deliver_notification(notification_id=note.pk))
+        transaction.on_commit(lambda: _deliver(note))
     return note
 
 
 def deliver_notification(*, notification_id: int) -> str:
     """Send one recorded message through its channel's backend; returns the new status."""
     note = Notification.objects.filter(pk=notification_id).first()
-    if note is None or note.status not in (Notification.Status.PENDING, Notification.Status.FAILED):
-        return note.status if note else "missing"
+    if note is None:
+        return "missing"
+    return _deliver(note)
+
+
+def _deliver(note: Notification) -> str:
+    if note.status not in (Notification.Status.PENDING, Notification.Status.FAILED):
+        return note.status
     message = notifications.Message(note.channel, note.recipient, note.subject, note.body)
     try:
         notifications.backend_for(note.channel).send(message)
     except Exception as exc:  # any gateway failure: record it, retry later
         log.warning("notification %s via %s failed: %s", note.pk, note.channel, type(exc).__name__)
-        Notification.objects.filter(pk=note.pk).update(
-            status=Notification.Status.FAILED, attempts=note.attempts + 1, error=str(exc)[:300]
-        )
+        _record(note, status=Notification.Status.FAILED, error=str(exc)[:300], sent_at=None)
         return Notification.Status.FAILED
-    Notification.objects.filter(pk=note.pk).update(
-        status=Notification.Status.SENT, attempts=note.attempts + 1, sent_at=timezone.now(), error=""
-    )
+    _record(note, status=Notification.Status.SENT, error="", sent_at=timezone.now())
     return Notification.Status.SENT
+
+
+def _record(note: Notification, *, status: str, error: str, sent_at) -> None:
+    """Store a delivery attempt; ``attempts`` counts in SQL so a concurrent tick's attempt is kept."""
+    Notification.objects.filter(pk=note.pk).update(status=status, attempts=F("attempts") + 1, error=error,
+                                                   **({"sent_at": sent_at} if sent_at else {}))
+    note.status, note.error, note.attempts = status, error, note.attempts + 1
+    if sent_at:
+        note.sent_at = sent_at
 
 
 def deliver_pending(*, limit: int = 200) -> int:
