@@ -107,6 +107,8 @@ TEMPLATES = [
     }
 ]
 
+from shebao.reports.dbsettings import SQLITE_ENGINE, SQLITE_OPTIONS, demo_database  # noqa: E402
+
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'shebao.sqlite3'}"
 # Workers keep their connection for a minute: opening one (and, on SQLite, running the PRAGMAs
 # below) costs more than most of our requests.
@@ -115,20 +117,15 @@ DATABASES = {
     "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=CONN_MAX_AGE)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside the single writer; IMMEDIATE transactions take the write
-    # lock up front so concurrent writers queue on busy_timeout instead of failing mid-way.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    # WAL lets readers run beside the single writer; IMMEDIATE transactions take the write lock up
+    # front, queued on a file lock (shebao.core.sqlite) instead of SQLite's sleeping busy handler.
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SHEBAO_TEST_SQLITE") or None
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # JIT compilation costs more than the dashboard's aggregates take to run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-
-from shebao.reports.dbsettings import demo_database  # noqa: E402
 
 # Where `shebao demo generate` writes clearly labelled demo cases (never the default database).
 DATABASES["demo"] = demo_database(VAR_DIR)

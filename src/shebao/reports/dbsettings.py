@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+#: Django's SQLite backend with write transactions queued on a file lock (see its docstring).
+SQLITE_ENGINE = "shebao.core.sqlite"
 SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     "transaction_mode": "IMMEDIATE",
@@ -21,6 +23,7 @@ SQLITE_OPTIONS = {
 def database_from_url(url: str) -> dict:
     db = dj_database_url.parse(url, conn_max_age=0)
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = SQLITE_ENGINE
         db["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         db["CONN_HEALTH_CHECKS"] = True

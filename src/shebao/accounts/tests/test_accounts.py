@@ -68,3 +68,38 @@ def test_token_command(county):
     assert user_for_token(out.getvalue().strip()).username == "u"
     with pytest.raises(CommandError):
         call_command("token", "create", "nobody")
+
+
+def test_token_lookup_is_one_query_and_loads_the_staff_profile(county, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    dept = Department.objects.get(county=county, code="QY")
+    user = create_staff(username="p", password="pass-word-123", county=county, role=Role.CLERK, department=dept)
+    token = create_token(user=user)
+    ApiToken.objects.filter(user=user).update(last_used_at=timezone.now())
+    with django_assert_num_queries(1):
+        found = user_for_token(token)
+        assert found.staff_profile.department_id == dept.pk and found.staff_profile.role == Role.CLERK
+        assert found.staff_profile.user is found and found.is_active is True
+    assert found.pk == user.pk and found.username == "p" and found.date_joined == user.date_joined
+    # A staff member without a profile still authenticates; the profile is simply absent.
+    bare = get_user_model().objects.create_user(username="bare", password="pass-word-123")
+    found = user_for_token(create_token(user=bare))
+    assert found == bare and not hasattr(found, "staff_profile")
+    # Deactivated users' tokens stop working at once.
+    user.is_active = False
+    user.save()
+    assert user_for_token(token) is None
+
+
+def test_token_last_used_is_stamped_at_most_once_a_minute(county):
+    dept = Department.objects.get(county=county, code="QY")
+    user = create_staff(username="s", password="pass-word-123", county=county, role=Role.CLERK, department=dept)
+    token = create_token(user=user)
+    assert ApiToken.objects.get(user=user).last_used_at is None
+    user_for_token(token)
+    first = ApiToken.objects.get(user=user).last_used_at
+    assert first is not None
+    user_for_token(token)
+    assert ApiToken.objects.get(user=user).last_used_at == first

@@ -113,6 +113,12 @@ def _next_case_no(*, item: Item, year: int) -> str:
     return f"{item.department.code}-{year}-{row[0]:06d}"
 
 
+def _provisional_case_no() -> str:
+    """A unique placeholder the case row carries until its real number is handed out, in the same
+    transaction (no committed case ever has one)."""
+    return "~" + secrets.token_hex(12)
+
+
 def _query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_CHARS) for _ in range(8))
 
@@ -174,80 +180,91 @@ def intake_case(
     front_desk = intakes_everywhere(profile)
     accepted_under_tolerance = bool(check.tolerated)
     cal = common.get_calendar()
-    with transaction.atomic():
-        case_no = _next_case_no(item=item, year=today.year)
-        if refuse:
-            status, index = wf.NOT_ACCEPTED, wf.intake_index(steps)
-        else:
-            status, index = wf.IN_PROGRESS, wf.first_step_after_intake(steps)
+    # Everything that does not need the case number is prepared before the transaction: the
+    # number is handed out under a per-department lock (and, on SQLite, the whole database's
+    # write lock), so the less happens after it, the more intakes go through per second.
+    if refuse:
+        status, index = wf.NOT_ACCEPTED, wf.intake_index(steps)
+    else:
+        status, index = wf.IN_PROGRESS, wf.first_step_after_intake(steps)
+    case = Case(
+        county=item.county,
+        department=item.department,
+        item=item,
+        item_version=version,
+        case_no=_provisional_case_no(),
+        query_code=_query_code(),
+        scenario_code=check.scenario_code or "",
+        scenario_name=check.scenario_name or "",
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name.strip(),
+        applicant_id=valid.applicant_id,
+        agent_name=(applicant.agent_name or "").strip(),
+        agent_id=valid.agent_id,
+        phone=valid.phone,
+        email=(applicant.email or "").strip(),
+        status=status,
+        steps=[s.as_dict() for s in steps],
+        step_index=index,
+        current_step=steps[index].name,
+        tolerance=accepted_under_tolerance,
+        awaiting_supplement=accepted_under_tolerance,
+        received_at=now,
+        refusal_reasons=reasons if refuse else [],
+        closed_at=now if refuse else None,
+        created_by=user,
+        handed_over_at=None if front_desk else now,
+    )
+    if not refuse:
         clock = wf.compute_clock(
             cal, version.data, now, tolerance_days=check.tolerance_days if accepted_under_tolerance else None
         )
-        case = Case(
-            county=item.county,
-            department=item.department,
-            item=item,
-            item_version=version,
-            case_no=case_no,
-            query_code=_query_code(),
-            scenario_code=check.scenario_code or "",
-            scenario_name=check.scenario_name or "",
-            applicant_kind=applicant.kind,
-            applicant_name=applicant.name.strip(),
-            applicant_id=valid.applicant_id,
-            agent_name=(applicant.agent_name or "").strip(),
-            agent_id=valid.agent_id,
-            phone=valid.phone,
-            email=(applicant.email or "").strip(),
-            status=status,
-            steps=[s.as_dict() for s in steps],
-            step_index=index,
-            current_step=steps[index].name,
-            tolerance=accepted_under_tolerance,
-            awaiting_supplement=accepted_under_tolerance,
-            received_at=now,
-            refusal_reasons=reasons if refuse else [],
-            closed_at=now if refuse else None,
-            created_by=user,
-            handed_over_at=None if front_desk else now,
+        for key, value in common.clock_fields(clock).items():
+            setattr(case, key, value)
+        case.warning = common.warning_for(case, cal, now, status=status)
+    tolerated_names = {m.name for m in check.tolerated}
+    case_materials = [
+        CaseMaterial(
+            case=case,
+            order=i,
+            name=m.name,
+            text=m.text[:500],
+            status=m.status,
+            required=m.required,
+            optional_when=m.optional_when or "",
+            tolerable=m.tolerable,
+            tolerance_days=m.tolerance_days,
+            tolerated=m.name in tolerated_names,
         )
-        if not refuse:
-            for key, value in common.clock_fields(clock).items():
-                setattr(case, key, value)
-            case.warning = common.warning_for(case, cal, now, status=status)
-        case.save()
-        tolerated_names = {m.name for m in check.tolerated}
-        case_materials = CaseMaterial.objects.bulk_create(
-            CaseMaterial(
-                case=case,
-                order=i,
-                name=m.name,
-                text=m.text[:500],
-                status=m.status,
-                required=m.required,
-                optional_when=m.optional_when or "",
-                tolerable=m.tolerable,
-                tolerance_days=m.tolerance_days,
-                tolerated=m.name in tolerated_names,
-            )
-            for i, m in enumerate(check.materials)
-        )
-        missing = [m.name for m in check.materials if m.status == wf.MISSING and (m.required or refuse)]
-        detail = {
-            "scenario": case.scenario_code,
-            "received": [m.name for m in check.materials if m.status == wf.RECEIVED],
-            "promised": [m.name for m in check.materials if m.status == wf.PROMISED],
-            "missing": missing,
-            "tolerated": sorted(tolerated_names),
-        }
-        if front_desk:
-            detail["front_desk"] = True
-        action = "not_accepted" if refuse else ("accept_tolerance" if accepted_under_tolerance else "accept")
+        for i, m in enumerate(check.materials)
+    ]
+    missing = [m.name for m in check.materials if m.status == wf.MISSING and (m.required or refuse)]
+    detail = {
+        "scenario": case.scenario_code,
+        "received": [m.name for m in check.materials if m.status == wf.RECEIVED],
+        "promised": [m.name for m in check.materials if m.status == wf.PROMISED],
+        "missing": missing,
+        "tolerated": sorted(tolerated_names),
+    }
+    if front_desk:
+        detail["front_desk"] = True
+    action = "not_accepted" if refuse else ("accept_tolerance" if accepted_under_tolerance else "accept")
+    label = {"not_accepted": "不予受理", "accept_tolerance": "容缺受理", "accept": "受理"}[action]
+    if front_desk:
+        label = "综合受理窗口" + label
+
+    with transaction.atomic():
+        case.save(force_insert=True)
+        CaseMaterial.objects.bulk_create(case_materials)
         entry = common.add_timeline(case, action=action, actor=user, now=now,
-                            reason="；".join(reasons) if refuse else "", detail=detail)
-        label = {"not_accepted": "不予受理", "accept_tolerance": "容缺受理", "accept": "受理"}[action]
-        if front_desk:
-            label = "综合受理窗口" + label
+                                    reason="；".join(reasons) if refuse else "", detail=detail)
+        # The number last, under its lock until commit: rolled back with the case, never reused.
+        case.case_no = _next_case_no(item=item, year=today.year)
+        Case.objects.filter(pk=case.pk).update(case_no=case.case_no)
+        if refuse:
+            note = queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
+        else:
+            note = queue_notification(case=case, kind="accepted", now=now, tolerated=sorted(tolerated_names))
         common.audit(
             case,
             action=f"intake.{action}",
@@ -265,9 +282,5 @@ def intake_case(
                 "materials": detail,
             },
         )
-        if refuse:
-            note = queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
-        else:
-            note = queue_notification(case=case, kind="accepted", now=now, tolerated=sorted(tolerated_names))
     case.prime(materials=case_materials, actions=[entry], notifications=[note])
     return case

@@ -63,9 +63,14 @@ def _deliver(note: Notification) -> str:
 
 
 def _record(note: Notification, *, status: str, error: str, sent_at) -> None:
-    """Store a delivery attempt; ``attempts`` counts in SQL so a concurrent tick's attempt is kept."""
-    Notification.objects.filter(pk=note.pk).update(status=status, attempts=F("attempts") + 1, error=error,
-                                                   **({"sent_at": sent_at} if sent_at else {}))
+    """Store a delivery attempt; ``attempts`` counts in SQL so a concurrent tick's attempt is kept.
+
+    In a transaction of its own so that on SQLite it queues with the other writers (see
+    ``shebao.core.sqlite``) rather than in SQLite's sleeping busy handler."""
+    with transaction.atomic():
+        Notification.objects.filter(pk=note.pk).update(
+            status=status, attempts=F("attempts") + 1, error=error, **({"sent_at": sent_at} if sent_at else {})
+        )
     note.status, note.error, note.attempts = status, error, note.attempts + 1
     if sent_at:
         note.sent_at = sent_at

@@ -1,0 +1,117 @@
+"""What one intake writes and reads: numbering, the audit chain, the answer, the query budget."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from shebao.cases.models import Case, CaseCounter, Notification
+from shebao.cases.services import intake as intake_module
+from shebao.cases.tests.conftest import intake_payload
+from shebao.core.audit import verify_chain
+from shebao.core.models import AuditChainHead, AuditEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _post(client, county, item_no=1, **overrides):
+    return client.post("/api/v1/cases", intake_payload(county, item_no, **overrides),
+                       content_type="application/json")
+
+
+def test_the_answer_to_an_intake_is_the_case_as_read_back(api, county):
+    client = api("clerk", "QY")
+    created = _post(client, county)
+    assert created.status_code == 201, created.content.decode()
+    read = client.get(f"/api/v1/cases/{created.json()['case_no']}")
+    assert read.status_code == 200
+    assert created.json() == read.json()
+    body = created.json()
+    assert [t["action"] for t in body["timeline"]] == ["accept"]
+    assert [n["kind"] for n in body["notifications"]] == ["accepted"]
+    assert body["notifications"][0]["status"] == "sent"
+    assert body["rating"] is None and body["materials"]
+
+
+def test_an_intake_runs_a_bounded_number_of_queries(api, county):
+    client = api("clerk", "QY")
+    assert _post(client, county).status_code == 201  # warms the per-process item and calendar caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert _post(client, county).status_code == 201
+    statements = [q["sql"].split()[0].upper() for q in ctx.captured_queries]
+    # token, item stamp, calendar stamp; case, materials, timeline, counter, number, notification,
+    # chain head (2) and event; delivery; plus BEGIN/COMMIT pairs and a SAVEPOINT-free audit.
+    assert len(ctx.captured_queries) <= 18, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
+    assert "SAVEPOINT" not in statements
+
+
+def test_case_numbers_run_without_gaps_and_a_failed_intake_gives_its_number_back(api, county, monkeypatch):
+    client = api("clerk", "QY")
+    first = _post(client, county).json()["case_no"]
+
+    def broken_audit(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(intake_module.common, "audit", broken_audit)
+    with pytest.raises(RuntimeError):
+        _post(client, county)
+    monkeypatch.undo()
+    second = _post(client, county).json()["case_no"]
+    assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+    assert not Case.objects.filter(case_no__startswith="~").exists()
+    assert Case.objects.count() == 2
+    assert Notification.objects.count() == 2
+
+
+def test_the_first_case_of_a_year_creates_its_counter(api, county):
+    assert not CaseCounter.objects.exists()
+    number = _post(api("clerk", "QY"), county).json()["case_no"]
+    counter = CaseCounter.objects.get()
+    assert counter.last == 1 and number.endswith("-000001") and number.startswith("QY-")
+
+
+def test_the_audit_chain_starts_itself_and_verifies(api, county):
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    client = api("clerk", "QY")
+    for _ in range(3):
+        assert _post(client, county).status_code == 201
+    head = AuditChainHead.objects.get()
+    assert head.count == AuditEvent.objects.count() >= 3
+    assert head.last_hash == AuditEvent.objects.order_by("-id").first().hash
+    report = verify_chain()
+    assert report.ok, report.problems
+
+
+def test_an_intake_sees_an_item_edited_since_its_last_intake(api, county, staff):
+    """The per-process item cache is checked against the item's version on every intake."""
+    from shebao.catalog import services as catalog_services
+    from shebao.catalog.models import Item
+
+    client = api("clerk", "QY")
+    assert _post(client, county, 1).status_code == 201
+    item = Item.objects.get(county=county, no=1)
+    data = dict(item.current_version.data)
+    data["name"] = data["name"] + "（已修订）"
+    catalog_services.update_item(item=item, data=data, actor=staff("admin"))
+    body = _post(client, county, 1).json()
+    assert body["item_name"].endswith("（已修订）")
+    payload = intake_payload(county, 1)
+    item.is_active = False
+    item.save(update_fields=["is_active"])
+    refused = client.post("/api/v1/cases", payload, content_type="application/json")
+    assert refused.status_code == 422 and "未找到序号为 1 的服务事项" in refused.json()["detail"]
+
+
+def test_intake_service_rolls_back_everything_it_wrote_when_the_chain_fails(staff, county, monkeypatch):
+    from shebao.cases.tests.test_intake import _intake
+
+    def broken(**kwargs):
+        raise RuntimeError("chain head locked out")
+
+    monkeypatch.setattr("shebao.cases.services.common.record_event", broken)
+    with pytest.raises(RuntimeError):
+        _intake(staff("clerk", "QY"), county, 1)
+    assert not Case.objects.exists() and not Notification.objects.exists()
+    assert not CaseCounter.objects.filter(last__gt=0).exists()

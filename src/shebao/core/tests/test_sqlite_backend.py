@@ -1,0 +1,189 @@
+"""The SQLite backend queues write transactions on a file lock (shebao.core.sqlite)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError, connections
+
+from shebao.core.sqlite.base import DatabaseWrapper
+
+
+def _wrapper(path: Path | str, *, timeout: float = 5) -> DatabaseWrapper:
+    settings = connections.configure_settings({
+        "default": {"ENGINE": "django.db.backends.dummy"},
+        "lockcheck": {
+            "ENGINE": "shebao.core.sqlite",
+            "NAME": str(path),
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": timeout,
+                        "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    })["lockcheck"]
+    db = DatabaseWrapper(settings, alias="lockcheck")
+    db.ensure_connection()  # as atomic() does before it begins a transaction
+    return db
+
+
+def _insert(db: DatabaseWrapper, value: str) -> None:
+    with db.cursor() as cursor:
+        cursor.execute("INSERT INTO t (v) VALUES (%s)", [value])
+
+
+@pytest.fixture(autouse=True)
+def _own_connections(django_db_blocker):
+    """These tests open their own connections to scratch files, not the test database."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def dbfile(tmp_path):
+    path = tmp_path / "lock.sqlite3"
+    db = _wrapper(path)
+    with db.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (v TEXT)")
+    db.close()
+    return path
+
+
+def _rows(path) -> list[str]:
+    db = _wrapper(path)
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("SELECT v FROM t ORDER BY rowid")
+            return [r[0] for r in cursor.fetchall()]
+    finally:
+        db.close()
+
+
+def test_a_second_writer_waits_for_the_first_to_commit_and_then_proceeds(dbfile):
+    order: list[str] = []
+    first_in = threading.Event()
+    release_first = threading.Event()
+
+    def first():
+        db = _wrapper(dbfile)
+        db._start_transaction_under_autocommit()
+        _insert(db, "first")
+        order.append("first began")
+        first_in.set()
+        release_first.wait(5)
+        order.append("first commits")
+        db.commit()
+        db.close()
+
+    def second():
+        first_in.wait(5)
+        db = _wrapper(dbfile)
+        db._start_transaction_under_autocommit()
+        order.append("second began")
+        _insert(db, "second")
+        db.commit()
+        db.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    first_in.wait(5)
+    time.sleep(0.2)  # the second writer is waiting by now
+    assert order == ["first began"]
+    release_first.set()
+    for t in threads:
+        t.join(10)
+    assert order == ["first began", "first commits", "second began"]
+    assert _rows(dbfile) == ["first", "second"]
+    assert Path(f"{dbfile}-writer.lock").exists()
+
+
+def test_a_rollback_releases_the_lock(dbfile):
+    a = _wrapper(dbfile)
+    a._start_transaction_under_autocommit()
+    _insert(a, "rolled back")
+    a.rollback()
+    b = _wrapper(dbfile, timeout=0.5)
+    b._start_transaction_under_autocommit()
+    _insert(b, "kept")
+    b.commit()
+    a.close()
+    b.close()
+    assert _rows(dbfile) == ["kept"]
+
+
+def test_waiting_longer_than_the_timeout_is_the_usual_locked_error(dbfile):
+    holder = _wrapper(dbfile)
+    holder._start_transaction_under_autocommit()
+    waiter = _wrapper(dbfile, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="database is locked"):
+        waiter._start_transaction_under_autocommit()
+    assert 0.25 <= time.monotonic() - started < 5
+    holder.rollback()
+    # The failed waiter holds nothing: it can write now.
+    waiter._start_transaction_under_autocommit()
+    _insert(waiter, "after")
+    waiter.commit()
+    holder.close()
+    waiter.close()
+    assert _rows(dbfile) == ["after"]
+
+
+def test_closing_a_connection_mid_transaction_frees_the_lock(dbfile):
+    a = _wrapper(dbfile)
+    a._start_transaction_under_autocommit()
+    a.close()
+    b = _wrapper(dbfile, timeout=0.5)
+    b._start_transaction_under_autocommit()
+    b.commit()
+    b.close()
+
+
+def test_in_memory_databases_take_no_file_lock(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = _wrapper(":memory:")
+    db._start_transaction_under_autocommit()
+    db.commit()
+    db.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_uses_this_backend_for_sqlite():
+    from django.conf import settings
+
+    from shebao.reports.dbsettings import database_from_url
+
+    if settings.DATABASES["default"]["NAME"] and "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+        assert settings.DATABASES["default"]["ENGINE"] == "shebao.core.sqlite"
+    assert database_from_url("sqlite:////tmp/x.sqlite3")["ENGINE"] == "shebao.core.sqlite"
+
+
+def test_writers_queue_on_the_file_lock_not_in_sqlites_busy_handler(dbfile):
+    """With SQLite itself free, a writer still waits while another process holds the file lock,
+    and begins as soon as it is released (no 100 ms busy-handler sleeps)."""
+    import fcntl
+    import os
+
+    fd = os.open(f"{dbfile}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    began = threading.Event()
+
+    def writer():
+        db = _wrapper(dbfile)
+        db._start_transaction_under_autocommit()
+        began.set()
+        _insert(db, "queued")
+        db.commit()
+        db.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert not began.wait(0.3)
+    released = time.monotonic()
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    assert began.wait(5)
+    assert time.monotonic() - released < 0.05
+    thread.join(5)
+    os.close(fd)
+    assert _rows(dbfile) == ["queued"]
