@@ -260,7 +260,8 @@ def intake_case(
                                     reason="；".join(reasons) if refuse else "", detail=detail)
         # The number last, under its lock until commit: rolled back with the case, never reused.
         case.case_no = _next_case_no(item=item, year=today.year)
-        Case.objects.filter(pk=case.pk).update(case_no=case.case_no)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {Case._meta.db_table} SET case_no = %s WHERE id = %s", [case.case_no, case.pk])
         if refuse:
             note = queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
         else:
