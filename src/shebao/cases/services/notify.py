@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shebao.cases import notifications
 from shebao.cases.models import Case, Notification
+from shebao.core.durability import relaxed_commit
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -65,9 +66,11 @@ def _deliver(note: Notification) -> str:
 def _record(note: Notification, *, status: str, error: str, sent_at) -> None:
     """Store a delivery attempt; ``attempts`` counts in SQL so a concurrent tick's attempt is kept.
 
-    In a transaction of its own so that on SQLite it queues with the other writers (see
-    ``shebao.core.sqlite``) rather than in SQLite's sleeping busy handler."""
-    with transaction.atomic():
+    A transaction of its own, so that on SQLite it queues with the other writers (see
+    ``shebao.core.sqlite``) rather than in SQLite's sleeping busy handler; its commit does not wait
+    for the disk, since a stamp lost in a database crash only means the tick sends the message again.
+    """
+    with relaxed_commit():
         Notification.objects.filter(pk=note.pk).update(
             status=status, attempts=F("attempts") + 1, error=error, **({"sent_at": sent_at} if sent_at else {})
         )
