@@ -108,3 +108,22 @@ def test_admin_edit_is_validated_versioned_and_audited(county, client, django_us
     assert resp.status_code == 200 and "statutory_limit" in resp.content.decode()
     resp = client.post(url, {"content": "{not json"})
     assert "JSON 格式错误" in resp.content.decode()
+
+
+def test_current_item_is_kept_per_process_while_unchanged_and_bounded(county, monkeypatch, django_assert_num_queries):
+    from shebao.catalog import selectors
+
+    monkeypatch.setattr(selectors, "_current_items", type(selectors._current_items)())
+    monkeypatch.setattr(selectors, "CURRENT_ITEMS_KEPT", 2)
+    first = selectors.current_item(county_id=county.pk, no=1)
+    assert first.no == 1 and first.current_version.data["no"] == 1
+    with django_assert_num_queries(1):  # the stamp only
+        again = selectors.current_item(county_id=county.pk, no=1)
+        assert again is first and again.department.code and again.county.code
+    selectors.current_item(county_id=county.pk, no=2)
+    selectors.current_item(county_id=county.pk, no=3)
+    assert len(selectors._current_items) == 2 and (county.pk, 1) not in selectors._current_items
+    assert selectors.current_item(county_id=county.pk, no=99) is None
+    assert selectors.current_item(county_id=county.pk, no=0) is None
+    other_county = county.pk + 1000
+    assert selectors.current_item(county_id=other_county, no=1) is None
