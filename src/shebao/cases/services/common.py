@@ -132,9 +132,18 @@ def save_case(case: Case, *, expected_version: int, fields: dict, bump: bool = T
         setattr(case, key, value)
 
 
+def staff_label(user) -> str:
+    """How the timeline names a member of staff: their name as the center knows it, with the login
+    name that the audit log records (``王芳（clerk）``), or the login name alone."""
+    profile = profile_of(user)
+    username = user.get_username()
+    name = (profile.display_name or "").strip() if profile is not None else ""
+    return f"{name}（{username}）" if name and name != username else username
+
+
 def add_timeline(case: Case, *, action: str, actor=None, now: dt.datetime, reason: str = "",
                  step_before: str = "", status_before: str = "", detail: dict | None = None) -> CaseAction:
-    label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else "系统"
+    label = staff_label(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "系统"
     return CaseAction.objects.create(
         case=case,
         action=action,

@@ -115,3 +115,15 @@ def test_intake_service_rolls_back_everything_it_wrote_when_the_chain_fails(staf
         _intake(staff("clerk", "QY"), county, 1)
     assert not Case.objects.exists() and not Notification.objects.exists()
     assert not CaseCounter.objects.filter(last__gt=0).exists()
+
+
+def test_the_timeline_names_staff_by_their_name_and_login(api, county, staff):
+    from shebao.accounts.models import StaffProfile
+
+    clerk = staff("clerk", "QY")
+    StaffProfile.objects.filter(user=clerk).update(display_name="王芳")
+    body = _post(api("clerk", "QY"), county).json()
+    assert body["timeline"][0]["actor"] == f"王芳（{clerk.get_username()}）"
+    StaffProfile.objects.filter(user=clerk).update(display_name="")
+    body = _post(api("clerk", "QY"), county).json()
+    assert body["timeline"][0]["actor"] == clerk.get_username()
