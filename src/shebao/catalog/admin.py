@@ -79,6 +79,34 @@ class CatalogVersionAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Department)
-admin.site.register(Category)
-admin.site.register(Channel)
+class FromCatalogFileAdmin(admin.ModelAdmin):
+    """Departments, categories and channels are read from the county's reviewed YAML by
+    ``shebao catalog load``: an edit here would be unaudited, invisible to the item caches (which are
+    keyed by item and catalog versions) and undone by the next load. Change the YAML instead."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Department)
+class DepartmentAdmin(FromCatalogFileAdmin):
+    list_display = ("code", "name", "short_name", "location", "county")
+    list_filter = ("county",)
+
+
+@admin.register(Category)
+class CategoryAdmin(FromCatalogFileAdmin):
+    list_display = ("code", "name", "county")
+    list_filter = ("county",)
+
+
+@admin.register(Channel)
+class ChannelAdmin(FromCatalogFileAdmin):
+    list_display = ("code", "name", "kind", "county")
+    list_filter = ("county",)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from shebao.catalog.models import CatalogVersion, Category, Channel, Item
+from shebao.catalog.models import CatalogVersion, Category, Channel, Department, Item
 from shebao.core.errors import NotFound
 from shebao.core.models import County
 
@@ -101,16 +101,23 @@ def current_item(*, county_id: int, no: int) -> Item | None:
     ``None``: what an intake reads on every case.
 
     Each process keeps the last items it loaded and trusts one only while the hand-written stamp
-    query (item id, item version, current catalog version) still matches, so an admin edit or a
+    query (item id, item version, current catalog version, the department's and county's names)
+    still matches, so an admin edit or a
     catalog load in another worker is seen on the next call. ``Item.data`` is left out: intake works
     from the version's document.
     """
     if not 0 < no <= MAX_ITEM_NO:
         return None
+    # The department's and county's own columns are part of the stamp: the admin may rename a
+    # department without a new catalog version, and case numbers carry its code.
     sql = (
         f"SELECT i.id, i.current_version_id, (SELECT cv.id FROM {CatalogVersion._meta.db_table} cv"
-        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1)"
-        f" FROM {Item._meta.db_table} i WHERE i.county_id = %s AND i.no = %s AND i.is_active = %s"
+        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1),"
+        f" d.code, d.name, d.short_name, d.location, c.code, c.name, c.agency"
+        f" FROM {Item._meta.db_table} i"
+        f" JOIN {Department._meta.db_table} d ON d.id = i.department_id"
+        f" JOIN {County._meta.db_table} c ON c.id = i.county_id"
+        f" WHERE i.county_id = %s AND i.no = %s AND i.is_active = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, county_id, no, True])

@@ -127,3 +127,12 @@ def test_the_timeline_names_staff_by_their_name_and_login(api, county, staff):
     StaffProfile.objects.filter(user=clerk).update(display_name="")
     body = _post(api("clerk", "QY"), county).json()
     assert body["timeline"][0]["actor"] == clerk.get_username()
+
+
+def test_a_department_renamed_in_the_admin_numbers_the_next_case(api, county):
+    from shebao.catalog.models import Department
+
+    client = api("clerk", "QY")
+    assert _post(client, county).json()["department_name"]
+    Department.objects.filter(county=county, code="QY").update(short_name="企业养老股")
+    assert _post(client, county).json()["department_name"] == "企业养老股"

@@ -127,3 +127,23 @@ def test_current_item_is_kept_per_process_while_unchanged_and_bounded(county, mo
     assert selectors.current_item(county_id=county.pk, no=0) is None
     other_county = county.pk + 1000
     assert selectors.current_item(county_id=other_county, no=1) is None
+
+
+def test_departments_categories_and_channels_are_read_only_in_the_admin(county, client):
+    from django.contrib.auth import get_user_model
+
+    from shebao.catalog.models import Category, Channel, Department
+
+    root = get_user_model().objects.create_superuser("catalog-root", "r@example.cn", "pass-word-123")
+    client.force_login(root)
+    for model in (Department, Category, Channel):
+        obj = model.objects.filter(county=county).first()
+        opts = model._meta
+        listing = client.get(f"/admin/{opts.app_label}/{opts.model_name}/")
+        assert listing.status_code == 200 and obj.name in listing.content.decode()
+        page = client.get(f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        before = obj.name
+        client.post(f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/", {"name": "改名", "code": obj.code})
+        assert model.objects.get(pk=obj.pk).name == before
+        assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/add/").status_code == 403
