@@ -37,7 +37,10 @@ def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> N
         created_at=now,
     )
     if route:
-        transaction.on_commit(lambda: _deliver(note))
+        # robust: the change is committed by now; a delivery that cannot even record its attempt
+        # (database busy) is logged and left pending for the tick, never turned into an error answer
+        # that would make the client submit the committed change again.
+        transaction.on_commit(lambda: _deliver(note), robust=True)
     return note
 
 

@@ -136,3 +136,22 @@ def test_a_department_renamed_in_the_admin_numbers_the_next_case(api, county):
     assert _post(client, county).json()["department_name"]
     Department.objects.filter(county=county, code="QY").update(short_name="企业养老股")
     assert _post(client, county).json()["department_name"] == "企业养老股"
+
+
+def test_a_delivery_that_cannot_record_itself_leaves_the_intake_answered_and_the_message_pending(
+    api, county, monkeypatch
+):
+    from shebao.cases.services import notify
+
+    def database_busy(*args, **kwargs):
+        raise notify.transaction.DatabaseError("database is locked")
+
+    monkeypatch.setattr(notify, "_record", database_busy)
+    created = _post(api("clerk", "QY"), county)
+    assert created.status_code == 201
+    note = Notification.objects.get(case__case_no=created.json()["case_no"])
+    assert note.status == "pending"
+    monkeypatch.undo()
+    assert notify.deliver_pending() == 1
+    note.refresh_from_db()
+    assert note.status == "sent" and note.attempts == 1
