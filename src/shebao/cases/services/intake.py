@@ -114,7 +114,7 @@ def _next_case_no(*, item: Item, year: int) -> str:
 
 
 def _provisional_case_no() -> str:
-    """A unique placeholder the case row carries until its real number is handed out, in the same
+    """A unique stand-in number the case row carries until its real number is handed out, in the same
     transaction (no committed case ever has one)."""
     return "~" + secrets.token_hex(12)
 
