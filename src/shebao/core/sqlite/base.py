@@ -35,6 +35,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writer_lock_fd: int | None = None
+        self._writer_lock_pid = 0
         self._writer_lock_held = False
 
     def _writer_lock_path(self) -> str | None:
@@ -46,8 +47,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = self._writer_lock_path()
         if path is None:
             return
+        self._forget_inherited_lock()
         if self._writer_lock_fd is None:
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._writer_lock_pid = os.getpid()
         timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
         deadline = time.monotonic() + timeout
         pause = 0.0001
@@ -63,7 +66,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._writer_lock_held = True
             return
 
+    def _forget_inherited_lock(self) -> None:
+        """After a fork (gunicorn forks its workers) the descriptor is shared with the parent, and
+        ``flock`` treats both as one holder: the child drops it unlocked and opens its own."""
+        if self._writer_lock_fd is not None and self._writer_lock_pid != os.getpid():
+            os.close(self._writer_lock_fd)  # closing a shared copy releases nothing
+            self._writer_lock_fd = None
+            self._writer_lock_held = False
+
     def _release_writer_lock(self) -> None:
+        self._forget_inherited_lock()
         if self._writer_lock_held and self._writer_lock_fd is not None:
             fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
         self._writer_lock_held = False

@@ -187,3 +187,29 @@ def test_writers_queue_on_the_file_lock_not_in_sqlites_busy_handler(dbfile):
     thread.join(5)
     os.close(fd)
     assert _rows(dbfile) == ["queued"]
+
+
+def test_a_forked_child_does_not_share_its_parents_lock(dbfile):
+    """gunicorn forks workers from a master: a child must queue behind its parent, not hold the
+    parent's lock through the inherited descriptor."""
+    import os
+
+    parent = _wrapper(dbfile)
+    parent._start_transaction_under_autocommit()  # the parent holds the lock (and the descriptor)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 3
+        try:
+            parent.connection = None  # as gunicorn's post_fork does: the socket is the parent's
+            parent.settings_dict["OPTIONS"]["timeout"] = 0.3
+            try:
+                parent._acquire_writer_lock()
+                code = 1  # acquired while the parent holds it: shared, wrong
+            except OperationalError:
+                code = 0  # queued behind the parent, as it must
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    parent.rollback()
+    parent.close()
