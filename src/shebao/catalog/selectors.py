@@ -63,27 +63,37 @@ def tolerance_list(*, county: County | str | None = None) -> list[dict]:
     return list(version.data.get("tolerance_list", [])) if version else []
 
 
-def item_stamp(*, county: County | str | None = None, no: int) -> tuple[int, int | None, int | None]:
-    """(item id, item version id, current catalog version id) in one query; 404 when unknown.
+def _stamp_row(*, county_where: str, county_value, no: int) -> tuple | None:
+    """One active item's stamp in one hand-written query (it runs on every item request and every
+    intake, and the ORM's query building costs several times the query itself; see
+    bench/bench_http.py): item id, item version id, current catalog version id, then the item's
+    department and county as the database holds them now.
 
-    Anything that changes what an item's page or API shows (an admin edit, a catalog load that
-    renames a department or a channel) changes one of the two version ids, so a cache keyed by
-    this stamp is never stale, in any worker.
+    Anything that changes what an item's page, API answer or intake shows changes the stamp: an
+    admin edit (new item version), a catalog load (new catalog version), and a department or county
+    whose names were changed in the database by any other route.
     """
+    sql = (
+        f"SELECT i.id, i.current_version_id, (SELECT cv.id FROM {CatalogVersion._meta.db_table} cv"
+        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1),"
+        f" d.code, d.name, d.short_name, d.location, c.code, c.name, c.agency"
+        f" FROM {Item._meta.db_table} i"
+        f" JOIN {Department._meta.db_table} d ON d.id = i.department_id"
+        f" JOIN {County._meta.db_table} c ON c.id = i.county_id"
+        f" WHERE {county_where} = %s AND i.no = %s AND i.is_active = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, county_value, no, True])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def item_stamp(*, county: County | str | None = None, no: int) -> tuple:
+    """The item's stamp (see :func:`_stamp_row`), for caches keyed by it; 404 when unknown."""
     if not 0 < no <= MAX_ITEM_NO:
         raise NotFound(f"未找到序号为 {no} 的服务事项（本中心共有 1–40 号事项）。")
     code = county.code if isinstance(county, County) else (county or settings.SHEBAO_DEFAULT_COUNTY)
-    # Hand-written because it runs on every item request and the ORM's query building costs
-    # several times the query itself (see bench/bench_http.py).
-    sql = (
-        f"SELECT i.id, i.current_version_id, (SELECT cv.id FROM {CatalogVersion._meta.db_table} cv"
-        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1)"
-        f" FROM {Item._meta.db_table} i JOIN {County._meta.db_table} c ON c.id = i.county_id"
-        f" WHERE c.code = %s AND i.no = %s AND i.is_active = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [True, code, no, True])
-        row = cursor.fetchone()
+    row = _stamp_row(county_where="c.code", county_value=code, no=no)
     if row is None:
         resolve_county(county)  # the county's own 404 message when the county is unknown
         raise NotFound(f"未找到序号为 {no} 的服务事项（本中心共有 1–40 号事项）。")
@@ -100,33 +110,18 @@ def current_item(*, county_id: int, no: int) -> Item | None:
     """The county's active item ``no`` with its department, county and current version loaded, or
     ``None``: what an intake reads on every case.
 
-    Each process keeps the last items it loaded and trusts one only while the hand-written stamp
-    query (item id, item version, current catalog version, the department's and county's names)
-    still matches, so an admin edit or a
-    catalog load in another worker is seen on the next call. ``Item.data`` is left out: intake works
-    from the version's document.
+    Each process keeps the last items it loaded and trusts one only while the item's stamp
+    (:func:`_stamp_row`) still matches, so an admin edit or a catalog load in another worker is
+    seen on the next call. ``Item.data`` is left out: intake works from the version's document.
     """
     if not 0 < no <= MAX_ITEM_NO:
         return None
-    # The department's and county's own columns are part of the stamp: the admin may rename a
-    # department without a new catalog version, and case numbers carry its code.
-    sql = (
-        f"SELECT i.id, i.current_version_id, (SELECT cv.id FROM {CatalogVersion._meta.db_table} cv"
-        f" WHERE cv.county_id = i.county_id AND cv.is_current = %s ORDER BY cv.id DESC LIMIT 1),"
-        f" d.code, d.name, d.short_name, d.location, c.code, c.name, c.agency"
-        f" FROM {Item._meta.db_table} i"
-        f" JOIN {Department._meta.db_table} d ON d.id = i.department_id"
-        f" JOIN {County._meta.db_table} c ON c.id = i.county_id"
-        f" WHERE i.county_id = %s AND i.no = %s AND i.is_active = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [True, county_id, no, True])
-        stamp = cursor.fetchone()
+    stamp = _stamp_row(county_where="i.county_id", county_value=county_id, no=no)
     if stamp is None:
         return None
     key = (county_id, no)
     kept = _current_items.get(key)
-    if kept is not None and kept[0] == tuple(stamp):
+    if kept is not None and kept[0] == stamp:
         return kept[1]
     item = (
         Item.objects.select_related("department", "county", "current_version")
@@ -137,7 +132,7 @@ def current_item(*, county_id: int, no: int) -> Item | None:
     if item is None:
         return None
     with _current_items_lock:
-        _current_items[key] = (tuple(stamp), item)
+        _current_items[key] = (stamp, item)
         _current_items.move_to_end(key)
         while len(_current_items) > CURRENT_ITEMS_KEPT:
             _current_items.popitem(last=False)
