@@ -130,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="shebao-bench-http-") as tmp:
         tmp_path = Path(tmp)
         with scratch_database(tmp_path, "benchhttp") as db:
-            env = db.env(tmp_path, SHEBAO_BENCH="1", SHEBAO_LOG_LEVEL="WARNING")
+            env = db.env(tmp_path, SHEBAO_BENCH="1", SHEBAO_LOG_LEVEL="WARNING", DEBUG="0")
             shebao("migrate", "--no-input", "-v", "0", env=env)
             shebao("catalog", "load", env=env)
             with ServerProcess(env=env, workers=WORKERS, log_path=tmp_path / "serve.log",

@@ -49,7 +49,7 @@ def run_backend(vendor: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="shebao-bench-intake-") as tmp:
         tmp_path = Path(tmp)
         with scratch_database(tmp_path, "benchintake", vendor=vendor) as db:
-            site = loadkit.prepare_site(db, tmp_path, SHEBAO_LOG_LEVEL="WARNING")
+            site = loadkit.prepare_site(db, tmp_path, SHEBAO_LOG_LEVEL="WARNING", DEBUG="0")
             with ServerProcess(env=site.env, workers=WORKERS, log_path=tmp_path / "serve.log",
                                extra_args=["--no-prepare", "--no-tick"]) as server:
                 templates = loadkit.intake_templates(server.base, site.tokens["head"])
@@ -69,6 +69,7 @@ def run_backend(vendor: str) -> dict:
 
 def raw_insert(url: str, case_numbers: list[str]) -> dict:
     os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shebao.settings")
     import django
 

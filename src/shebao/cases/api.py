@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - django-ninja before 1.5 took a (status
 
 from shebao.accounts.auth import TokenAuth
 from shebao.cases import pdfs, selectors, services
+from shebao.core.api import DictOut
 from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
 from shebao.ops.throttle import client_ip
 
@@ -60,14 +61,14 @@ class ActionIn(Schema):
     materials: list[str] | None = Field(None, description="补交的容缺材料（默认全部）")
 
 
-class StepOut(Schema):
+class StepOut(DictOut):
     index: int
     name: str
     kind: str
     state: str = Field(description="done | current | pending")
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(DictOut):
     kind: str
     name: str
     id_number: str
@@ -77,7 +78,7 @@ class ApplicantOut(Schema):
     masked: bool
 
 
-class CaseMaterialOut(Schema):
+class CaseMaterialOut(DictOut):
     name: str
     status: str
     required: bool
@@ -87,7 +88,7 @@ class CaseMaterialOut(Schema):
     supplied_at: dt.datetime | None
 
 
-class TimelineOut(Schema):
+class TimelineOut(DictOut):
     action: str
     actor: str
     at: dt.datetime
@@ -97,7 +98,7 @@ class TimelineOut(Schema):
     reason: str
 
 
-class NotificationOut(Schema):
+class NotificationOut(DictOut):
     kind: str
     channel: str
     recipient: str
@@ -106,7 +107,7 @@ class NotificationOut(Schema):
     created_at: dt.datetime
 
 
-class RatingOut(Schema):
+class RatingOut(DictOut):
     id: int
     case_no: str
     level: str
@@ -118,7 +119,7 @@ class RatingOut(Schema):
     follow_up_at: dt.datetime | None
 
 
-class CaseOut(Schema):
+class CaseOut(DictOut):
     case_no: str
     status: str
     status_label: str

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shebao.core.inserts import insert_rows
 from shebao.core.models import AuditChainHead, AuditEvent, County
 
 
@@ -78,7 +79,7 @@ def record_event(
         event.created_at = timezone.now()
         event.prev_hash = prev_hash
         event.hash = _digest(prev_hash=prev_hash, fields=_hashed_fields(event))
-        event.save(force_insert=True)
+        insert_rows([event])
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {_HEAD} SET last_hash = %s WHERE key = %s", [event.hash, CHAIN_KEY])
     return event

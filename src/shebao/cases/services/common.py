@@ -13,6 +13,7 @@ from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction
 from shebao.core.audit import record_event
 from shebao.core.errors import Conflict, PermissionDenied
+from shebao.core.inserts import insert_rows
 from shebao.domain.deadlines import local_date
 from shebao.domain.workdays import WorkCalendar
 
@@ -144,7 +145,7 @@ def staff_label(user) -> str:
 def add_timeline(case: Case, *, action: str, actor=None, now: dt.datetime, reason: str = "",
                  step_before: str = "", status_before: str = "", detail: dict | None = None) -> CaseAction:
     label = staff_label(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "系统"
-    return CaseAction.objects.create(
+    entry = CaseAction(
         case=case,
         action=action,
         step_before=step_before,
@@ -157,6 +158,8 @@ def add_timeline(case: Case, *, action: str, actor=None, now: dt.datetime, reaso
         actor_label=label,
         created_at=now,
     )
+    insert_rows([entry])
+    return entry
 
 
 def audit(case: Case, *, action: str, actor=None, summary: str, before=None, after=None) -> None:

@@ -17,6 +17,7 @@ from shebao.cases.services.notify import queue_notification
 from shebao.catalog.models import Item
 from shebao.catalog.selectors import current_item
 from shebao.core.errors import DomainError, PermissionDenied
+from shebao.core.inserts import insert_rows
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number, mask_name
 
@@ -254,8 +255,8 @@ def intake_case(
         label = "综合受理窗口" + label
 
     with transaction.atomic():
-        case.save(force_insert=True)
-        CaseMaterial.objects.bulk_create(case_materials)
+        insert_rows([case])
+        insert_rows(case_materials)
         entry = common.add_timeline(case, action=action, actor=user, now=now,
                                     reason="；".join(reasons) if refuse else "", detail=detail)
         # The number last, under its lock until commit: rolled back with the case, never reused.
