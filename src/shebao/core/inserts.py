@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connections, router
+from django.db import NotSupportedError, connections, router
 from django.db.models import Model
 
 
@@ -69,7 +69,7 @@ def insert_rows(objs: Sequence[Model], *, using: str | None = None) -> None:
     if returning and pk.get_internal_type() not in _AUTO_KEYS:
         raise ValueError(f"insert_rows: {model.__name__} needs its primary keys set (not an auto-increment key)")
     if returning and not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError(f"insert_rows needs INSERT … RETURNING, which {connection.vendor} lacks")
+        raise NotSupportedError(f"insert_rows needs INSERT … RETURNING, which {connection.vendor} lacks")
     for o in objs:
         # Related objects assigned before they were saved: take their primary keys now, as save() does.
         o._prepare_related_fields_for_save(operation_name="insert_rows")
