@@ -144,8 +144,17 @@ def staff_label(user) -> str:
 
 def add_timeline(case: Case, *, action: str, actor=None, now: dt.datetime, reason: str = "",
                  step_before: str = "", status_before: str = "", detail: dict | None = None) -> CaseAction:
+    entry = timeline_entry(case, action=action, actor=actor, now=now, reason=reason, step_before=step_before,
+                           status_before=status_before, detail=detail)
+    insert_rows([entry])
+    return entry
+
+
+def timeline_entry(case: Case, *, action: str, actor=None, now: dt.datetime, reason: str = "",
+                   step_before: str = "", status_before: str = "", detail: dict | None = None) -> CaseAction:
+    """The timeline entry for the case as it is now, not yet saved (see :func:`add_timeline`)."""
     label = staff_label(actor) if actor is not None and getattr(actor, "is_authenticated", False) else "系统"
-    entry = CaseAction(
+    return CaseAction(
         case=case,
         action=action,
         step_before=step_before,
@@ -158,8 +167,6 @@ def add_timeline(case: Case, *, action: str, actor=None, now: dt.datetime, reaso
         actor_label=label,
         created_at=now,
     )
-    insert_rows([entry])
-    return entry
 
 
 def audit(case: Case, *, action: str, actor=None, summary: str, before=None, after=None) -> None:

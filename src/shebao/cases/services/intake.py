@@ -17,7 +17,7 @@ from shebao.cases.services.notify import queue_notification
 from shebao.catalog.models import Item
 from shebao.catalog.selectors import current_item
 from shebao.core.errors import DomainError, PermissionDenied
-from shebao.core.inserts import insert_rows
+from shebao.core.inserts import insert_prepared, prepare_rows
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number, mask_name
 
@@ -254,11 +254,15 @@ def intake_case(
     if front_desk:
         label = "综合受理窗口" + label
 
+    entry = common.timeline_entry(case, action=action, actor=user, now=now,
+                                  reason="；".join(reasons) if refuse else "", detail=detail)
+    # The rows' values (JSON, dates) are computed here, outside the write lock; the materials and the
+    # timeline entry take the case's key when the statements run.
+    rows = [prepare_rows([case]), prepare_rows(case_materials), prepare_rows([entry])]
+
     with transaction.atomic():
-        insert_rows([case])
-        insert_rows(case_materials)
-        entry = common.add_timeline(case, action=action, actor=user, now=now,
-                                    reason="；".join(reasons) if refuse else "", detail=detail)
+        for prepared in rows:
+            insert_prepared(prepared)
         # The number last, under its lock until commit: rolled back with the case, never reused.
         case.case_no = _next_case_no(item=item, year=today.year)
         with connection.cursor() as cursor:

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from shebao.cases.models import Case, CaseAction, CaseMaterial
+from shebao.cases.models import Case, CaseAction, CaseMaterial, Notification
 from shebao.cases.services import Applicant, intake_case
 from shebao.core import inserts
-from shebao.core.inserts import insert_rows
+from shebao.core.inserts import insert_prepared, insert_rows, prepare_rows
+from shebao.core.models import AuditEvent
 from shebao.testing.factories import applicant_data, at, received
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +124,66 @@ def test_the_statement_text_is_built_once_per_model_and_row_count(case, monkeypa
     insert_rows([CaseAction(case=case, action="accept", created_at=at(2026, 11, 30))])
     insert_rows([CaseAction(case=case, action="advance", created_at=at(2026, 11, 30))])
     assert len([k for k in inserts._SQL_CACHE if k[2] is CaseAction]) == 1
+
+
+def _slow_params(objs) -> list:
+    """The values the ORM's own field methods give, column by column (auto_now columns left out)."""
+    fields = [f for f in type(objs[0])._meta.concrete_fields if not f.primary_key]
+    return [None if getattr(f, "auto_now", False) else f.get_db_prep_save(f.pre_save(o, add=True), connection=connection)
+            for o in objs for f in fields]
+
+
+@pytest.mark.parametrize("model", [Case, CaseMaterial, CaseAction, Notification, AuditEvent])
+def test_prepared_values_are_the_values_the_fields_themselves_give(case, model):
+    # The shortcut for plain text, number, boolean and key columns must not change a single value.
+    if model is AuditEvent:
+        objs = list(AuditEvent.objects.filter(object_id=case.case_no))
+    else:
+        objs = list(model.objects.filter(case=case) if model is not Case else Case.objects.filter(pk=case.pk))
+    assert objs
+    for o in objs:
+        o.pk = None
+    prepared = prepare_rows(objs)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    auto_now = [i for i, f in enumerate(fields * len(objs)) if getattr(f, "auto_now", False)]
+    got = [None if i in auto_now else _comparable(v) for i, v in enumerate(prepared.params)]
+    want = [_comparable(v) for v in _slow_params(objs)]
+    assert got == want
+    assert [type(v) for v in got] == [type(v) for v in want]
+
+
+def _comparable(value):
+    # psycopg's JSON wrapper has no equality of its own: compare what it wraps.
+    return ("json", value.obj) if type(value).__name__ in ("Json", "Jsonb") else value
+
+
+def test_rows_prepared_before_their_parent_is_saved_take_its_key_and_keep_it_cached(case, django_assert_num_queries):
+    twin = _twin(case, "-prep")
+    materials = [CaseMaterial(case=twin, order=i, name=f"材料{i}", status="received") for i in range(3)]
+    entry = CaseAction(case=twin, action="accept", created_at=at(2026, 11, 30))
+    prepared = [prepare_rows([twin]), prepare_rows(materials), prepare_rows([entry])]
+    with django_assert_num_queries(3):
+        for p in prepared:
+            insert_prepared(p)
+    assert {m.case_id for m in materials} == {twin.pk} and entry.case_id == twin.pk
+    with django_assert_num_queries(0):
+        assert materials[0].case is twin
+    assert sorted(CaseMaterial.objects.filter(case_id=twin.pk).values_list("name", flat=True)) == ["材料0", "材料1", "材料2"]
+    assert CaseAction.objects.get(pk=entry.pk).case_id == twin.pk
+
+
+def test_rows_prepared_for_a_parent_that_is_never_saved_are_refused(case):
+    twin = _twin(case, "-never")
+    prepared = prepare_rows([CaseAction(case=twin, action="accept", created_at=at(2026, 11, 30))])
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_prepared(prepared)
+    assert not CaseAction.objects.filter(case__case_no=twin.case_no).exists()
+
+
+def test_a_key_changed_after_the_assignment_wins_over_the_assigned_instance(case):
+    other = _twin(case, "-other")
+    other.save(force_insert=True)
+    entry = CaseAction(case=other, action="accept", created_at=at(2026, 11, 30))
+    entry.case_id = case.pk
+    insert_rows([entry])
+    assert CaseAction.objects.get(pk=entry.pk).case_id == case.pk
