@@ -16,7 +16,7 @@ except ImportError:  # pragma: no cover - django-ninja before 1.5 took a (status
 
 from shebao.accounts.auth import TokenAuth
 from shebao.cases import pdfs, selectors, services
-from shebao.core.api import DictOut
+from shebao.core.api import DictIn, DictOut
 from shebao.domain.privacy import mask_id_number, mask_name, mask_phone
 from shebao.ops.throttle import client_ip
 
@@ -25,7 +25,7 @@ STAFF = [TokenAuth()]
 
 
 # -- schemas --------------------------------------------------------------------------------------
-class ApplicantIn(Schema):
+class ApplicantIn(DictIn):
     kind: str = Field(description="person（个人）| unit（单位）")
     name: str = Field(description="姓名或单位名称")
     id_number: str = Field("", description="个人：居民身份证号码")
@@ -36,12 +36,12 @@ class ApplicantIn(Schema):
     agent_id_number: str = Field("", description="经办人/代理人身份证号码")
 
 
-class MaterialIn(Schema):
+class MaterialIn(DictIn):
     name: str
     status: str = Field("received", description="received | missing | promised（告知承诺）")
 
 
-class CaseIn(Schema):
+class CaseIn(DictIn):
     item_no: int
     scenario: str | None = Field(None, description="情形编码（事项区分情形时必填）")
     applicant: ApplicantIn
@@ -51,7 +51,7 @@ class CaseIn(Schema):
     refusal_reasons: list[str] = Field(default_factory=list)
 
 
-class ActionIn(Schema):
+class ActionIn(DictIn):
     action: str = Field(description="advance | return | refuse | suspend | resume | supplement | extend | finish")
     version: int = Field(description="办件的当前版本号（乐观锁）")
     reason: str = Field("", description="理由（退回、不予办理、挂起、延期必填）")
@@ -310,7 +310,7 @@ def create_case(request, payload: CaseIn):
         refuse=payload.refuse,
         refusal_reasons=payload.refusal_reasons,
     )
-    return Status(201, case_out(case, request.auth))
+    return Status(201, CaseOut.model_validate(case_out(case, request.auth)))
 
 
 @router.get("/cases", auth=STAFF, response={200: list[CaseBrief], **ERRORS}, summary="办件列表（按紧急程度排序）")
@@ -337,7 +337,7 @@ def list_cases(
 
 @router.get("/cases/{case_no}", auth=STAFF, response={200: CaseOut, **ERRORS}, summary="办件详情")
 def get_case(request, case_no: str):
-    return case_out(selectors.get_case(user=request.auth, case_no=case_no), request.auth)
+    return CaseOut.model_validate(case_out(selectors.get_case(user=request.auth, case_no=case_no), request.auth))
 
 
 @router.post("/cases/{case_no}/actions", auth=STAFF, response={200: CaseOut, **ERRORS}, summary="办理操作")
@@ -347,7 +347,7 @@ def act(request, case_no: str, payload: ActionIn):
         reason=payload.reason, result=payload.result, days=payload.days, target_step=payload.target_step,
         materials=payload.materials,
     )
-    return case_out(case, request.auth)
+    return CaseOut.model_validate(case_out(case, request.auth))
 
 
 class HandoverOut(Schema):

@@ -12,6 +12,7 @@ Writes (the ``Notification`` rows every message is recorded in) happen in
 from __future__ import annotations
 
 import logging
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,10 +55,12 @@ class EmailBackend:
 
 
 class LoggingSmsBackend:
-    """Development/test SMS adapter: logs the message (phone masked) and keeps it in ``outbox``."""
+    """Development/test SMS adapter: logs the message (phone masked) and keeps the latest
+    ``OUTBOX_SIZE`` in ``outbox`` (bounded: a server left on this backend runs for months)."""
 
     channel = "sms"
-    outbox: list[Message] = []
+    OUTBOX_SIZE = 200
+    outbox: deque[Message] = deque(maxlen=OUTBOX_SIZE)
 
     def send(self, message: Message) -> None:
         type(self).outbox.append(message)

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from shebao.cases import services
 from shebao.cases.models import Notification, PublicAttempt, Rating
-from shebao.cases.notifications import LoggingSmsBackend
+from shebao.cases.notifications import LoggingSmsBackend, Message
 from shebao.cases.tests.conftest import applicant_for, intake_payload, materials_of
 from shebao.core.models import AuditEvent
 
@@ -266,3 +266,15 @@ def test_intake_checklist_for_the_form(staff, county):
 def test_recompute_command(staff, county, capsys):
     call_command("cases", "recompute")
     assert "已重算 0 件" in capsys.readouterr().out
+
+
+def test_the_logging_sms_backend_keeps_only_the_latest_messages():
+    # A server left on the development SMS backend must not grow without bound.
+    LoggingSmsBackend.outbox.clear()
+    backend = LoggingSmsBackend()
+    for i in range(LoggingSmsBackend.OUTBOX_SIZE + 50):
+        backend.send(Message("sms", "13900000000", f"主题{i}", "正文"))
+    assert len(LoggingSmsBackend.outbox) == LoggingSmsBackend.OUTBOX_SIZE
+    assert LoggingSmsBackend.outbox[0].subject == "主题50"
+    assert LoggingSmsBackend.outbox[-1].subject == f"主题{LoggingSmsBackend.OUTBOX_SIZE + 49}"
+    LoggingSmsBackend.outbox.clear()
