@@ -131,6 +131,8 @@ PAGES = {
     "life-events/staff/<str:number>/": ("GET", cells("any", anon="login")),
     "workbench/": ("GET", cells("ok", anon="login", admin="deny")),
     "workbench/intake/": ("GET", cells("deny", anon="login", clerk__head__clerk_cj__head_other="ok")),
+    # 移交 is the 综合受理窗口's alone (none of these roles): everybody else is refused.
+    "workbench/handover/": ("POST", cells("deny", anon="login")),
     "workbench/cases/<str:case_no>/": ("GET", case_read("login")),
     "workbench/cases/<str:case_no>/receipt.pdf": ("GET", case_read("login")),
     "workbench/cases/<str:case_no>/notice.pdf": ("GET", {**case_read("login"), **dict.fromkeys(
