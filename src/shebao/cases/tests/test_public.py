@@ -278,3 +278,43 @@ def test_the_logging_sms_backend_keeps_only_the_latest_messages():
     assert LoggingSmsBackend.outbox[0].subject == "主题50"
     assert LoggingSmsBackend.outbox[-1].subject == f"主题{LoggingSmsBackend.OUTBOX_SIZE + 49}"
     LoggingSmsBackend.outbox.clear()
+
+
+def test_an_unanswering_mail_server_delays_the_intake_only_by_the_mail_timeout(
+        staff, county, settings, django_capture_on_commit_callbacks):
+    # A server that takes the connection and never greets: the SMTP client waits for EMAIL_TIMEOUT,
+    # the message is recorded as failed (the tick retries it), and the intake stands.
+    import socket
+    import time
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    default = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(8)  # without EMAIL_TIMEOUT the client would wait this long and fail the test
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        settings.EMAIL_TIMEOUT = 0.5
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            case = _accept(staff, county, email="hr@example.com")
+        assert time.monotonic() - started < 5
+    finally:
+        socket.setdefaulttimeout(default)
+        silent.close()
+    n = Notification.objects.get(case=case)
+    assert n.status == "failed" and n.attempts == 1 and n.error
+
+
+def test_the_mail_timeout_has_a_default_and_comes_from_the_environment():
+    from django.conf import settings as live
+
+    assert 0 < live.EMAIL_TIMEOUT <= 10
+    code = "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)"
+    from shebao.ops.testing import base_env, shebao
+
+    env = base_env(EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="587", EMAIL_USE_TLS="1", EMAIL_TIMEOUT="8")
+    out = shebao("shell", "--no-imports", "-c", code, env=env, timeout=120).stdout.split()
+    assert out[-4:] == ["smtp.example.gov.cn", "587", "True", "8.0"]
+    env = base_env(EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
+    proc = shebao("shell", "--no-imports", "-c", code, env=env, timeout=120, check=False)
+    assert proc.returncode != 0 and "EMAIL_USE_TLS" in proc.stderr
