@@ -41,7 +41,12 @@ class NotificationBackend(Protocol):
 
 
 class SmsBackend(NotificationBackend, Protocol):
-    """The interface an SMS gateway adapter implements (``channel = "sms"``)."""
+    """The interface an SMS gateway adapter implements (``channel = "sms"``).
+
+    ``send`` runs right after the change commits, inside the clerk's request: an adapter must bound
+    its own wait for the gateway (a few seconds, like ``EMAIL_TIMEOUT`` for mail) and raise when it
+    runs out; the message is then recorded as failed and the tick sends it again.
+    """
 
 
 class EmailBackend:
