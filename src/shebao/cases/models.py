@@ -304,6 +304,8 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["case", "id"]
+        # The outbox sender looks for waiting messages every second: an index of those alone.
+        indexes = [models.Index(fields=["id"], condition=models.Q(status="pending"), name="notification_outbox")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.status}"

@@ -1,4 +1,5 @@
-"""The periodic job runner: ``shebao.cases.services.run_tick_with_lease`` every few minutes.
+"""The periodic job runner: ``shebao.cases.services.run_tick_with_lease`` every few minutes, and
+the outbox sender (``shebao.cases.services.send_outbox``: messages to applicants) every second.
 
 The cases context owns the job and its database lease (so only one process on one machine runs
 it at a time); this module only calls it on a timer, survives its failures, and stops when told
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from django.db import close_old_connections, connections
 
 log = logging.getLogger("shebao.ticker")
+#: Messages one outbox pass takes; a full pass is followed by another at once (at most ten a second).
+OUTBOX_PASS = 200
 
 
 def default_holder() -> str:
@@ -50,6 +53,32 @@ def run_tick_once(*, holder: str | None = None, manage_connections: bool = True)
         if manage_connections:
             close_old_connections()
     return "" if result is None else str(result)
+
+
+def send_outbox_once(*, holder: str | None = None, manage_connections: bool = True) -> int:
+    """One pass of the outbox sender, repeated while a pass finds a full batch (bounded); returns how
+    many messages were taken. Never raises: a failure is logged and the next second tries again."""
+    try:
+        from shebao.cases import services
+    except ImportError:
+        return 0
+    send = getattr(services, "send_outbox", None)
+    if send is None:
+        return 0
+    taken = 0
+    try:
+        if manage_connections:
+            close_old_connections()
+        for _ in range(10):
+            n = send(holder=holder or default_holder(), limit=OUTBOX_PASS) or 0
+            taken += n
+            if n < OUTBOX_PASS:
+                break
+    except Exception:
+        log.exception("短信/邮件发送失败，下一秒重试。")
+        if manage_connections:
+            connections.close_all()
+    return taken
 
 
 def _housekeeping() -> None:
@@ -103,12 +132,17 @@ class Ticker:
             self.step()
             if max_runs is not None and self.runs >= max_runs:
                 return
-            # Wake up every second to notice a stop request or a dead parent.
+            # Wake up every second to send waiting messages and notice a stop request or a dead parent.
             deadline = time.monotonic() + self.interval
             while not self.stopping.is_set() and time.monotonic() < deadline:
                 if self.parent_gone():
                     break
+                self.outbox()
                 self.stopping.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+        self.outbox()  # what was recorded before the stop still goes out
+
+    def outbox(self) -> None:
+        send_outbox_once(holder=self.holder, manage_connections=self.manage_connections)
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)

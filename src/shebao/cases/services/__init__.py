@@ -11,7 +11,13 @@ Split by concern to keep each module short; import everything from here::
 from shebao.cases.services.actions import perform_action
 from shebao.cases.services.handover import hand_over_cases
 from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case
-from shebao.cases.services.notify import deliver_notification, deliver_pending, queue_notification
+from shebao.cases.services.leases import acquire_lease, release_lease
+from shebao.cases.services.notify import (
+    deliver_notification,
+    deliver_pending,
+    queue_notification,
+    send_outbox,
+)
 from shebao.cases.services.public import (
     TrackResult,
     check_public_rate,
@@ -20,13 +26,7 @@ from shebao.cases.services.public import (
     record_rating_follow_up,
     track_case,
 )
-from shebao.cases.services.tick import (
-    acquire_lease,
-    recompute_provisional_cases,
-    release_lease,
-    run_tick,
-    run_tick_with_lease,
-)
+from shebao.cases.services.tick import recompute_provisional_cases, run_tick, run_tick_with_lease
 
 __all__ = [
     "Applicant",
@@ -47,5 +47,6 @@ __all__ = [
     "release_lease",
     "run_tick",
     "run_tick_with_lease",
+    "send_outbox",
     "track_case",
 ]

@@ -1,9 +1,12 @@
 """Recording and delivering messages to applicants (outbox pattern).
 
-A message is recorded on the case inside the transaction that causes it and delivered after that
-transaction commits, so a rolled-back action sends nothing and a slow gateway never holds a
-database lock. Messages that could not be delivered stay ``pending``/``failed`` and the tick
-retries them (up to :data:`MAX_ATTEMPTS`).
+A message is recorded on the case inside the transaction that causes it, as ``pending``. It is
+sent afterwards by the outbox sender (:func:`send_outbox`), which ``shebao serve``'s ticker process
+runs every second: a rolled-back action sends nothing, and neither a slow or unanswering gateway
+nor the delivery stamp is on the clerk's request (the answer shows the message as 待发送; it is
+已发送 a second later). Messages whose delivery failed are retried by the tick
+(:func:`deliver_pending`, up to :data:`MAX_ATTEMPTS`). Both hold the ``cases.outbox`` lease while
+they send, so that on several machines a message goes out once.
 """
 
 from __future__ import annotations
@@ -11,21 +14,30 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from shebao.cases import notifications
 from shebao.cases.models import Case, Notification
+from shebao.cases.services.leases import acquire_lease, default_holder, release_lease
 from shebao.core.durability import relaxed_commit
 from shebao.core.inserts import insert_rows
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+#: Messages one pass of the sender takes; the ticker runs another pass at once when it was full.
+OUTBOX_BATCH = 200
+OUTBOX_LEASE = "cases.outbox"
+#: Longer than a full batch through gateways that each wait their timeout, so that a lease held by a
+#: sender that died is taken over by the next one after at most this long.
+OUTBOX_LEASE_SECONDS = 120
 _TABLE = Notification._meta.db_table
 _SENT_AT = Notification._meta.get_field("sent_at")
+_PENDING, _SENT, _FAILED = Notification.Status.PENDING, Notification.Status.SENT, Notification.Status.FAILED
 
 
 def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> Notification:
+    """Record a message for the applicant (``pending``; ``skipped`` without a phone or e-mail)."""
     subject, body = notifications.compose(kind, case, **extra)
     route = notifications.channel_for(email=case.email, phone=case.phone)
     note = Notification(
@@ -35,65 +47,94 @@ def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> N
         recipient=route[1] if route else "",
         subject=subject,
         body=body,
-        status=Notification.Status.PENDING if route else Notification.Status.SKIPPED,
+        status=_PENDING if route else Notification.Status.SKIPPED,
         created_at=now,
     )
     insert_rows([note])
-    if route:
-        # robust: the change is committed by now; a delivery that cannot even record its attempt
-        # (database busy) is logged and left pending for the tick, never turned into an error answer
-        # that would make the client submit the committed change again.
-        transaction.on_commit(lambda: _deliver(note), robust=True)
     return note
 
 
+def send_outbox(*, holder: str | None = None, limit: int = OUTBOX_BATCH) -> int | None:
+    """Send the messages waiting for their first attempt, oldest first; returns how many were taken
+    (sent or failed), ``None`` when another process holds the outbox.
+
+    The check for waiting messages is a read on a partial index, so an idle outbox costs no write.
+    """
+    if not Notification.objects.filter(status=_PENDING).exists():
+        return 0
+    return _under_lease(holder, lambda: list(Notification.objects.filter(status=_PENDING).order_by("id")[:limit]))
+
+
+def deliver_pending(*, holder: str | None = None, limit: int = OUTBOX_BATCH) -> int:
+    """Retry failed messages (fewer than :data:`MAX_ATTEMPTS` attempts) and send any still waiting;
+    the tick calls this. Returns how many were sent (0 when another process holds the outbox)."""
+    sent: list[str] = []
+
+    def batch() -> list[Notification]:
+        return list(Notification.objects.filter(status__in=(_PENDING, _FAILED), attempts__lt=MAX_ATTEMPTS)
+                    .order_by("id")[:limit])
+
+    _under_lease(holder, batch, outcomes=sent)
+    return sent.count(_SENT)
+
+
 def deliver_notification(*, notification_id: int) -> str:
-    """Send one recorded message through its channel's backend; returns the new status."""
+    """Send one recorded message now (pending or failed); returns its new status."""
     note = Notification.objects.filter(pk=notification_id).first()
     if note is None:
         return "missing"
-    return _deliver(note)
-
-
-def _deliver(note: Notification) -> str:
-    if note.status not in (Notification.Status.PENDING, Notification.Status.FAILED):
+    if note.status not in (_PENDING, _FAILED):
         return note.status
-    message = notifications.Message(note.channel, note.recipient, note.subject, note.body)
+    outcomes = _send([note])
+    _record(outcomes)
+    return outcomes[0][1]
+
+
+def _under_lease(holder: str | None, batch, *, outcomes: list | None = None) -> int | None:
+    holder = holder or default_holder()
+    if not acquire_lease(name=OUTBOX_LEASE, holder=holder, seconds=OUTBOX_LEASE_SECONDS):
+        return None
     try:
-        notifications.backend_for(note.channel).send(message)
-    except Exception as exc:  # any gateway failure: record it, retry later
-        log.warning("notification %s via %s failed: %s", note.pk, note.channel, type(exc).__name__)
-        _record(note, status=Notification.Status.FAILED, error=str(exc)[:300], sent_at=None)
-        return Notification.Status.FAILED
-    _record(note, status=Notification.Status.SENT, error="", sent_at=timezone.now())
-    return Notification.Status.SENT
+        notes = batch()
+        results = _send(notes)
+        _record(results)
+    finally:
+        release_lease(name=OUTBOX_LEASE, holder=holder)
+    if outcomes is not None:
+        outcomes.extend(status for _, status, _, _ in results)
+    return len(notes)
 
 
-def _record(note: Notification, *, status: str, error: str, sent_at) -> None:
-    """Store a delivery attempt; ``attempts`` counts in SQL so a concurrent tick's attempt is kept.
+def _send(notes: list[Notification]) -> list[tuple[Notification, str, str, dt.datetime | None]]:
+    """Hand each message to its channel's backend: (message, new status, error, sent at)."""
+    results = []
+    for note in notes:
+        message = notifications.Message(note.channel, note.recipient, note.subject, note.body)
+        try:
+            notifications.backend_for(note.channel).send(message)
+        except Exception as exc:  # any gateway failure: record it, retry later
+            log.warning("notification %s via %s failed: %s", note.pk, note.channel, type(exc).__name__)
+            results.append((note, _FAILED, str(exc)[:300], None))
+        else:
+            results.append((note, _SENT, "", timezone.now()))
+    return results
 
-    A transaction of its own, so that on SQLite it queues with the other writers (see
-    ``shebao.core.sqlite``) rather than in SQLite's sleeping busy handler; its commit does not wait
-    for the disk, since a stamp lost in a database crash only means the tick sends the message again.
+
+def _record(results: list[tuple[Notification, str, str, dt.datetime | None]]) -> None:
+    """Store the delivery attempts of one batch in one transaction; ``attempts`` counts in SQL so a
+    concurrent retry's attempt is kept.
+
+    Its commit does not wait for the disk: a stamp lost in a database crash only means the message
+    is sent again.
     """
-    sql = f"UPDATE {_TABLE} SET status = %s, attempts = attempts + 1, error = %s"
-    params = [status, error]
-    if sent_at:
-        sql += ", sent_at = %s"
-        params.append(_SENT_AT.get_db_prep_save(sent_at, connection=connection))
-    # Hand-written: the ORM's UPDATE compiler costs more than the statement (this runs after every intake).
+    if not results:
+        return
+    sql = f"UPDATE {_TABLE} SET status = %s, attempts = attempts + 1, error = %s, sent_at = %s WHERE id = %s"
+    rows = []
+    for note, status, error, sent_at in results:
+        stamp = _SENT_AT.get_db_prep_save(sent_at, connection=connection) if sent_at else None
+        rows.append([status, error, stamp, note.pk])
     with relaxed_commit(), connection.cursor() as cursor:
-        cursor.execute(sql + " WHERE id = %s", [*params, note.pk])
-    note.status, note.error, note.attempts = status, error, note.attempts + 1
-    if sent_at:
-        note.sent_at = sent_at
-
-
-def deliver_pending(*, limit: int = 200) -> int:
-    """Deliver recorded messages not yet sent (the tick calls this); returns how many were sent."""
-    ids = list(
-        Notification.objects.filter(
-            status__in=(Notification.Status.PENDING, Notification.Status.FAILED), attempts__lt=MAX_ATTEMPTS
-        ).order_by("id").values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in ids if deliver_notification(notification_id=pk) == Notification.Status.SENT)
+        cursor.executemany(sql, rows)
+    for note, status, error, sent_at in results:
+        note.status, note.error, note.attempts, note.sent_at = status, error, note.attempts + 1, sent_at

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 
 from shebao.cases import workflow as wf
-from shebao.cases.models import Case, JobLease, PublicAttempt
+from shebao.cases.models import Case, PublicAttempt
 from shebao.cases.services import common
+from shebao.cases.services.leases import acquire_lease, release_lease
 from shebao.cases.services.notify import deliver_pending, queue_notification
 from shebao.core.errors import Conflict
 
 log = logging.getLogger(__name__)
 
 TICK_LEASE = "cases.tick"
-LEASE_SECONDS = 300
 
 
 def _open_cases():
@@ -144,35 +141,6 @@ def recompute_provisional_cases(*, actor=None) -> list[str]:
                          after=common.snapshot(case))
         changed.append(case.case_no)
     return changed
-
-
-# -- lease ----------------------------------------------------------------------------------------
-def default_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def acquire_lease(*, name: str, holder: str, seconds: int = LEASE_SECONDS, now: dt.datetime | None = None) -> bool:
-    """Take (or renew) the named lease unless someone else holds an unexpired one. Atomic."""
-    now = common.now_or(now)
-    until = now + dt.timedelta(seconds=seconds)
-    with transaction.atomic():
-        taken = JobLease.objects.filter(name=name).filter(Q(expires_at__lte=now) | Q(holder=holder)).update(
-            holder=holder, acquired_at=now, expires_at=until
-        )
-        if taken:
-            return True
-        if JobLease.objects.filter(name=name).exists():
-            return False
-        try:
-            with transaction.atomic():
-                JobLease.objects.create(name=name, holder=holder, acquired_at=now, expires_at=until)
-        except IntegrityError:
-            return False
-    return True
-
-
-def release_lease(*, name: str, holder: str) -> None:
-    JobLease.objects.filter(name=name, holder=holder).update(expires_at=timezone.now())
 
 
 def run_tick_with_lease(holder: str, *, now: dt.datetime | None = None) -> dict | None:

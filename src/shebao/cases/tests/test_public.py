@@ -161,24 +161,51 @@ def test_receipt_text(staff, county, tmp_path):
     assert track_url(case, base_url="http://shebao.example/") == f"http://shebao.example/track/?case_no={case.case_no}"
 
 
-def test_notifications_recorded_and_delivered(staff, county, django_capture_on_commit_callbacks):
+def test_notifications_are_recorded_pending_and_sent_by_the_outbox(staff, county):
     LoggingSmsBackend.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        by_mail = _accept(staff, county, email="hr@example.com")
-        by_sms = _accept(staff, county)
+    by_mail = _accept(staff, county, email="hr@example.com")
+    by_sms = _accept(staff, county)
+    # Nothing is sent inside the intake: the gateway is never on the clerk's request.
+    assert len(mail.outbox) == 0 and len(LoggingSmsBackend.outbox) == 0
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert services.send_outbox(holder="test") == 2
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hr@example.com"]
     assert "受理" in mail.outbox[0].subject and by_mail.case_no in mail.outbox[0].body
     assert len(LoggingSmsBackend.outbox) == 1 and by_sms.case_no in LoggingSmsBackend.outbox[0].body
-    assert Notification.objects.filter(status="sent").count() == 2
+    assert Notification.objects.filter(status="sent", attempts=1, sent_at__isnull=False).count() == 2
     n = Notification.objects.get(case=by_sms)
     assert n.channel == "sms" and "*" in n.masked_recipient
+    assert services.send_outbox(holder="test") == 0  # each message goes out once
+    assert len(LoggingSmsBackend.outbox) == 1
+
+
+def test_the_outbox_sends_nothing_while_another_process_holds_it(staff, county):
+    LoggingSmsBackend.outbox.clear()
+    _accept(staff, county)
+    assert services.acquire_lease(name="cases.outbox", holder="machine-a", seconds=60)
+    assert services.send_outbox(holder="machine-b") is None
+    assert services.deliver_pending(holder="machine-b") == 0
+    assert len(LoggingSmsBackend.outbox) == 0
+    services.release_lease(name="cases.outbox", holder="machine-a")
+    assert services.send_outbox(holder="machine-b") == 1
+    assert len(LoggingSmsBackend.outbox) == 1
+
+
+def test_the_outbox_sends_the_oldest_first_in_bounded_batches(staff, county):
+    LoggingSmsBackend.outbox.clear()
+    cases = [_accept(staff, county) for _ in range(3)]
+    assert services.send_outbox(holder="test", limit=2) == 2
+    assert [m.body for m in LoggingSmsBackend.outbox] == [
+        Notification.objects.get(case=c).body for c in cases[:2]]
+    assert Notification.objects.get(case=cases[2]).status == "pending"
+    assert services.send_outbox(holder="test", limit=2) == 1
 
 
 def test_failed_notification_is_retried_by_tick(staff, county, settings):
     settings.SHEBAO_NOTIFICATION_BACKENDS = {"sms": "shebao.cases.tests.test_public.BrokenSms"}
     case = _accept(staff, county)
     n = Notification.objects.get(case=case)
-    assert n.status == "pending"  # inside the test transaction nothing was committed, so nothing sent
+    assert n.status == "pending"  # the intake only records it
     assert services.deliver_notification(notification_id=n.pk) == "failed"
     n.refresh_from_db()
     assert n.attempts == 1 and "gateway down" in n.error
@@ -280,10 +307,10 @@ def test_the_logging_sms_backend_keeps_only_the_latest_messages():
     LoggingSmsBackend.outbox.clear()
 
 
-def test_an_unanswering_mail_server_delays_the_intake_only_by_the_mail_timeout(
-        staff, county, settings, django_capture_on_commit_callbacks):
-    # A server that takes the connection and never greets: the SMTP client waits for EMAIL_TIMEOUT,
-    # the message is recorded as failed (the tick retries it), and the intake stands.
+def test_an_unanswering_mail_server_holds_neither_the_intake_nor_the_sender_past_the_timeout(
+        staff, county, settings):
+    # A server that takes the connection and never greets: the intake only records the message; the
+    # sender's SMTP client waits for EMAIL_TIMEOUT, records the message as failed (the tick retries it).
     import socket
     import time
 
@@ -295,8 +322,10 @@ def test_an_unanswering_mail_server_delays_the_intake_only_by_the_mail_timeout(
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
         settings.EMAIL_TIMEOUT = 0.5
         started = time.monotonic()
-        with django_capture_on_commit_callbacks(execute=True):
-            case = _accept(staff, county, email="hr@example.com")
+        case = _accept(staff, county, email="hr@example.com")
+        assert time.monotonic() - started < 0.5  # the intake does not talk to the mail server at all
+        started = time.monotonic()
+        assert services.send_outbox(holder="test") == 1
         assert time.monotonic() - started < 5
     finally:
         socket.setdefaulttimeout(default)

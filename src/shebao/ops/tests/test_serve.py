@@ -171,3 +171,27 @@ def test_two_servers_starting_together_share_one_database(tmp_path):
         finally:
             a.stop()
             b.stop()
+
+
+def test_the_servers_ticker_sends_an_intakes_message_within_seconds(tmp_path):
+    """The intake answers with the message pending; the ticker process's outbox sender sends it."""
+    from shebao.ops import loadkit
+
+    with scratch_database(tmp_path, "outbox") as db:
+        site = loadkit.prepare_site(db, tmp_path)
+        with ServerProcess(env=site.env, workers=2, log_path=tmp_path / "serve.log",
+                           extra_args=["--no-prepare"]) as server:
+            token = site.tokens["head"]
+            tpl = loadkit.intake_templates(server.base, token)[0]
+            status, raw, _ = http("POST", f"{server.base}/api/v1/cases", body=loadkit.intake_body(tpl, seq=7),
+                                  headers={"Authorization": f"Bearer {token}"})
+            assert status == 201, raw[:300]
+            case_no = json.loads(raw)["case_no"]
+            assert [n["status"] for n in json.loads(raw)["notifications"]] == ["pending"]
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                notes = loadkit.fetch_case(server.base, token, case_no)["notifications"]
+                if notes[0]["status"] != "pending":
+                    break
+                time.sleep(0.2)
+            assert notes[0]["status"] == "sent", server.log_tail()

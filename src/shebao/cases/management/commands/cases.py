@@ -12,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from shebao.cases import services
-from shebao.cases.services.tick import default_holder
+from shebao.cases.services.leases import default_holder
 
 
 class Command(BaseCommand):
