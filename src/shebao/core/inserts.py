@@ -112,6 +112,15 @@ class PreparedRows:
     #: (index into params, instance, foreign key field, related instance) still without a key
     pending: list = field(default_factory=list)
 
+    def replace(self, obj: Model, name: str, value) -> None:
+        """Give one prepared column of ``obj`` another value before the INSERT runs (on the instance
+        too): for a value known only once the write lock is held, such as a case's number."""
+        f = obj._meta.get_field(name)
+        column = self.fields.index(f)
+        row = next(i for i, o in enumerate(self.objs) if o is obj)
+        setattr(obj, f.attname, value)
+        self.params[row * len(self.fields) + column] = f.get_db_prep_save(value, connection=connections[self.using])
+
 
 def prepare_rows(objs: Sequence[Model], *, using: str | None = None) -> PreparedRows:
     """Compute the column values of new instances of one model, without touching the database.

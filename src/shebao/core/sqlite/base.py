@@ -31,6 +31,29 @@ except ImportError:  # pragma: no cover - not on Linux
 MAX_POLL = 0.002
 
 
+#: Statements whose placeholder conversion is kept; the ORM and our hand-written statements use a
+#: few hundred distinct texts, so a full cache means something builds SQL with literals: start over.
+CONVERTED_KEPT = 2048
+_converted: dict[str, str] = {}
+
+
+class CursorWrapper(base.SQLiteCursorWrapper):
+    """Django's cursor, keeping each statement's ``%s`` → ``?`` conversion: a regular expression
+    over the whole text on every call, which for an intake's fifteen statements costs more than
+    some of them take to run."""
+
+    def convert_query(self, query, *, param_names=None):
+        if param_names is not None:
+            return super().convert_query(query, param_names=param_names)
+        converted = _converted.get(query)
+        if converted is None:
+            converted = super().convert_query(query)
+            if len(_converted) >= CONVERTED_KEPT:
+                _converted.clear()
+            _converted[query] = converted
+        return converted
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +102,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._writer_lock_held and self._writer_lock_fd is not None:
             fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
         self._writer_lock_held = False
+
+    def create_cursor(self, name=None):
+        return self.connection.cursor(factory=CursorWrapper)
 
     def _start_transaction_under_autocommit(self):
         self._acquire_writer_lock()

@@ -187,3 +187,15 @@ def test_a_key_changed_after_the_assignment_wins_over_the_assigned_instance(case
     entry.case_id = case.pk
     insert_rows([entry])
     assert CaseAction.objects.get(pk=entry.pk).case_id == case.pk
+
+
+def test_a_prepared_column_replaced_before_the_insert_is_written_with_its_new_value(case):
+    first, second = _twin(case, "-r1"), _twin(case, "-r2")
+    prepared = prepare_rows([first, second])
+    prepared.replace(second, "case_no", "QY-2099-000001")
+    prepared.replace(second, "suspended_at", at(2026, 12, 2, 8, 0))  # adapted as the field adapts it
+    insert_prepared(prepared)
+    assert second.case_no == "QY-2099-000001"
+    assert Case.objects.get(pk=second.pk).case_no == "QY-2099-000001"
+    assert Case.objects.get(pk=second.pk).suspended_at == at(2026, 12, 2, 8, 0)
+    assert Case.objects.get(pk=first.pk).case_no == case.case_no + "-r1"  # its neighbour untouched

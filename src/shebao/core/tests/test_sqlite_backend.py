@@ -213,3 +213,33 @@ def test_a_forked_child_does_not_share_its_parents_lock(dbfile):
     assert os.waitstatus_to_exitcode(status) == 0
     parent.rollback()
     parent.close()
+
+
+def test_placeholder_conversions_are_kept_and_stay_right(tmp_path, monkeypatch):
+    from shebao.core.sqlite import base
+
+    monkeypatch.setattr(base, "_converted", {})
+    db = _wrapper(tmp_path / "convert.sqlite3")
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (v TEXT)")
+            for value in ("a", "b"):
+                cursor.execute("INSERT INTO t (v) VALUES (%s)", [value])
+            cursor.execute("SELECT v FROM t WHERE v LIKE '%%' || %s ORDER BY v", ["b"])
+            assert cursor.fetchall() == [("b",)]
+            cursor.execute("SELECT v FROM t WHERE v = %(v)s", {"v": "a"})  # named: not kept
+            assert cursor.fetchall() == [("a",)]
+            cursor.executemany("INSERT INTO t (v) VALUES (%s)", [["c"], ["d"]])
+            cursor.execute("SELECT count(*) FROM t")
+            assert cursor.fetchone() == (4,)
+        assert base._converted["INSERT INTO t (v) VALUES (%s)"] == "INSERT INTO t (v) VALUES (?)"
+        assert base._converted["SELECT v FROM t WHERE v LIKE '%%' || %s ORDER BY v"] == (
+            "SELECT v FROM t WHERE v LIKE '%' || ? ORDER BY v")
+        assert not any(":v" in q for q in base._converted.values())
+        monkeypatch.setattr(base, "CONVERTED_KEPT", len(base._converted))
+        with db.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM t WHERE v <> %s", ["z"])  # full: starts over
+            assert cursor.fetchone() == (4,)
+        assert list(base._converted) == ["SELECT count(*) FROM t WHERE v <> %s"]
+    finally:
+        db.close()
