@@ -103,3 +103,12 @@ def test_token_last_used_is_stamped_at_most_once_a_minute(county):
     assert first is not None
     user_for_token(token)
     assert ApiToken.objects.get(user=user).last_used_at == first
+    # A stamp older than a minute is renewed (read back through the backend's converters).
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = timezone.now() - dt.timedelta(minutes=2)
+    ApiToken.objects.filter(user=user).update(last_used_at=old)
+    user_for_token(token)
+    assert ApiToken.objects.get(user=user).last_used_at > old + dt.timedelta(minutes=1)
