@@ -78,16 +78,21 @@ def deliver_pending(*, holder: str | None = None, limit: int = OUTBOX_BATCH) -> 
     return sent.count(_SENT)
 
 
-def deliver_notification(*, notification_id: int) -> str:
-    """Send one recorded message now (pending or failed); returns its new status."""
+def deliver_notification(*, notification_id: int, holder: str | None = None) -> str:
+    """Send one recorded message now (pending or failed); returns its new status, unchanged when it
+    was already sent or another process holds the outbox (it is sending it, or will)."""
     note = Notification.objects.filter(pk=notification_id).first()
     if note is None:
         return "missing"
     if note.status not in (_PENDING, _FAILED):
         return note.status
-    outcomes = _send([note])
-    _record(outcomes)
-    return outcomes[0][1]
+    outcomes: list[str] = []
+    # Read again under the lease: the sender may have sent it in between.
+    _under_lease(holder, lambda: list(Notification.objects.filter(pk=note.pk, status__in=(_PENDING, _FAILED))),
+                 outcomes=outcomes)
+    if outcomes:
+        return outcomes[0]
+    return Notification.objects.values_list("status", flat=True).get(pk=note.pk)
 
 
 def _under_lease(holder: str | None, batch, *, outcomes: list | None = None) -> int | None:

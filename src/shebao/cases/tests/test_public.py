@@ -185,6 +185,8 @@ def test_the_outbox_sends_nothing_while_another_process_holds_it(staff, county):
     assert services.acquire_lease(name="cases.outbox", holder="machine-a", seconds=60)
     assert services.send_outbox(holder="machine-b") is None
     assert services.deliver_pending(holder="machine-b") == 0
+    note = Notification.objects.get()
+    assert services.deliver_notification(notification_id=note.pk, holder="machine-b") == "pending"
     assert len(LoggingSmsBackend.outbox) == 0
     services.release_lease(name="cases.outbox", holder="machine-a")
     assert services.send_outbox(holder="machine-b") == 1
