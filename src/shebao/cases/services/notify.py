@@ -25,7 +25,7 @@ from shebao.core.inserts import insert_rows
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-#: Messages one pass of the sender takes; the ticker runs another pass at once when it was full.
+#: Messages one pass takes unless told otherwise (the ticker asks for its own batch size).
 OUTBOX_BATCH = 200
 OUTBOX_LEASE = "cases.outbox"
 #: Longer than a full batch through gateways that each wait their timeout, so that a lease held by a
