@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils import timezone
 
+from shebao.core.durability import relaxed_commit
 from shebao.ops.models import ThrottleEvent
 
 LOGIN = "login"
@@ -41,7 +42,9 @@ def client_ip(request) -> str:
 
 
 def hit(scope: str, key: str) -> None:
-    ThrottleEvent.objects.create(scope=scope, key=_hash(scope, key), created_at=timezone.now())
+    # A count lost with the machine's power only lets one more try through.
+    with relaxed_commit():
+        ThrottleEvent.objects.create(scope=scope, key=_hash(scope, key), created_at=timezone.now())
 
 
 def count(scope: str, key: str, *, window: timedelta) -> int:

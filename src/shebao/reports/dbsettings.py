@@ -13,8 +13,12 @@ import dj_database_url
 
 #: Django's SQLite backend with write transactions queued on a file lock (see its docstring).
 SQLITE_ENGINE = "shebao.core.sqlite"
+#: ``synchronous=FULL``: a commit returns once the WAL is on the disk. With NORMAL, a power cut or
+#: an operating-system crash could take back the last acknowledged intakes, and their numbers would
+#: be handed out again to the next applicants while the first ones hold receipts with them.
+#: Writes that may be lost without harm opt out per transaction (``shebao.core.durability``).
 SQLITE_OPTIONS = {
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }

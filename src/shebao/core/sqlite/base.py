@@ -5,7 +5,8 @@ which sleeps 1, 2, 5, 10 … up to 100 ms between attempts: under steady concurr
 workers sleep while the write lock is already free again (measured: the server used one of two
 cores, with p99 latencies of half a second). Here every write transaction of a file database first
 takes an exclusive ``flock`` on ``<database>-writer.lock`` and lets it go at commit or rollback; a
-waiting worker is woken by the kernel the moment the lock is released. SQLite's own locking and
+waiting worker tries again after at most ``MAX_POLL`` (2 ms), so the lock is taken again almost as
+soon as it is released, and the waiters use no CPU meanwhile. SQLite's own locking and
 busy timeout stay in force underneath (writers outside transactions, other programs).
 
 The wait for the file lock is bounded by the connection's ``timeout`` option, after which the
