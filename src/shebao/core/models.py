@@ -48,7 +48,7 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=80, db_index=True)
-    object_type = models.CharField("对象类型", max_length=60, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60)  # indexed as (object_type, object_id, id)
     object_id = models.CharField("对象编号", max_length=80, db_index=True)
     summary = models.CharField("摘要", max_length=300, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
