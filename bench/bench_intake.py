@@ -13,7 +13,9 @@ own subprocess and scratch database:
    same writes without HTTP, Django views, validation, numbering and the audit chain. That pass is
    run BENCH_RAW_PASSES times (default 3, deleting the rows in between) and its median taken.
 
-Prints the figures and the ratio app ÷ raw measured in the same run; asserts nothing about timings.
+Prints the figures and the ratio app ÷ raw measured in the same run, then what explains them: the CPU
+each intake cost the server and the load generator (from /proc), the raw pass's CPU per case, and how
+long the scratch disk takes to make one write durable. Asserts nothing about timings.
 """
 
 from __future__ import annotations
@@ -59,16 +61,54 @@ def run_backend(vendor: str) -> dict:
                 _wait_for_the_outbox_sender(server.base, site.tokens["head"])
                 loadkit.run_load(server.base, site.tokens, templates, clients=CLIENTS, duration=1.5,
                                  max_requests=10_000, intake_share=1.0)  # warm-up
+                server_cpu, client_cpu = process_tree_cpu(server.proc.pid), time.process_time()
                 result = loadkit.run_load(server.base, site.tokens, templates, clients=CLIENTS,
                                           duration=SECONDS, max_requests=100_000, intake_share=1.0)
+                server_cpu = process_tree_cpu(server.proc.pid) - server_cpu
+                client_cpu = time.process_time() - client_cpu
             if result.server_errors:
                 raise SystemExit("server errors during the intake benchmark:\n" + "\n".join(result.server_errors[:5]))
             lat = sorted(result.intake_latencies)
             q = statistics.quantiles(lat, n=100)
+            n = max(1, len(result.intakes))
             app = {"intakes": len(result.intakes), "seconds": result.elapsed,
-                   "per_s": len(result.intakes) / result.elapsed, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000}
+                   "per_s": len(result.intakes) / result.elapsed, "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000,
+                   "server_cpu_ms": server_cpu * 1000 / n, "client_cpu_ms": client_cpu * 1000 / n}
             raw = raw_insert(db.url, list(result.intakes))
+            raw["fsync_ms"] = fsync_ms(tmp_path)
             return {"vendor": vendor, "app": app, "raw": raw}
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its children (gunicorn's workers and
+    the ticker), from /proc; 0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stat = entry.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(entry.parent.name) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def fsync_ms(directory: Path, writes: int = 100) -> float:
+    """How long the disk under ``directory`` takes to make one 4 KiB write durable: what each
+    commit waits for (``synchronous=FULL``; PostgreSQL's WAL flush)."""
+    path = directory / "fsync-probe"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        started = time.perf_counter()
+        for i in range(writes):
+            os.pwrite(fd, b"\0" * 4096, i * 4096)
+            os.fsync(fd)
+        return (time.perf_counter() - started) * 1000 / writes
+    finally:
+        os.close(fd)
+        path.unlink()
 
 
 def _wait_for_the_outbox_sender(base: str, token: str, timeout: float = 120) -> None:
@@ -126,11 +166,11 @@ def raw_insert(url: str, case_numbers: list[str]) -> dict:
         order = CASE_TABLES + [("core_auditevent", "object_id")]
         sql = {t: f"INSERT INTO {q(t)} ({', '.join(q(c) for c in columns[t])}) "
                   f"VALUES ({', '.join(['%s'] * len(columns[t]))})" for t, _ in order}
-        passes = []
+        passes, cpu = [], []
         for n in range(RAW_PASSES):
             if n:
                 _delete(cur, q, rows, columns)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             for case_id in ids.values():
                 with transaction.atomic():
                     for table, _ in order:
@@ -138,9 +178,11 @@ def raw_insert(url: str, case_numbers: list[str]) -> dict:
                         if batch:
                             cur.executemany(sql[table], batch)
             passes.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
     elapsed = statistics.median(passes)
     return {"cases": len(ids), "rows": total_rows, "seconds": elapsed, "per_s": len(ids) / elapsed,
-            "passes_per_s": [round(len(ids) / p, 1) for p in passes]}
+            "passes_per_s": [round(len(ids) / p, 1) for p in passes],
+            "cpu_ms": statistics.median(cpu) * 1000 / max(1, len(ids))}
 
 
 def _delete(cur, q, rows, columns) -> None:
@@ -182,6 +224,14 @@ def main() -> None:
               f"{raw['per_s']:>19.1f} {raw['rows'] / max(1, raw['cases']):>10.1f} {app['per_s'] / raw['per_s']:>10.3f}")
     for r in results:
         print(f"{r['vendor']}: raw INSERT passes {r['raw']['passes_per_s']} cases/s (median taken)")
+    print(f"\n{'database':<12} {'server CPU ms/intake':>21} {'client CPU ms/intake':>21} "
+          f"{'raw pass CPU ms/case':>21} {'fsync ms':>9}")
+    for r in results:
+        app, raw = r["app"], r["raw"]
+        print(f"{r['vendor']:<12} {app['server_cpu_ms']:>21.2f} {app['client_cpu_ms']:>21.2f} "
+              f"{raw['cpu_ms']:>21.2f} {raw['fsync_ms']:>9.2f}")
+    print("(server CPU: gunicorn's workers and the ticker, from /proc; the raw pass's CPU leaves out the "
+          "database server's on PostgreSQL; fsync: one 4 KiB write made durable on the scratch disk)")
     if len(results) == 1:
         print("\n(PostgreSQL not reachable: set DATABASE_URL=postgresql://… to include it)")
 
