@@ -272,7 +272,8 @@ def promise_sentence(due: DueDate | None, today: dt.date) -> str:
         return f"承诺时限：{due.text}。"
     if due.kind == "same_day":
         if due.due == today:
-            return f"如果今天申请，承诺当日办结：{cn_date(due.due)}{mark}。"
+            # The guide states no office hours; a same-day promise only holds within them.
+            return f"如果今天在工作时间内申请，承诺当日办结：{cn_date(due.due)}{mark}。"
         return f"如果今天申请，承诺于 {cn_date(due.due)}{mark}办结（今天是休息日，顺延至下一个工作日）。"
     return f"如果今天申请，承诺于 {cn_date(due.due)}{mark}前办结。"
 

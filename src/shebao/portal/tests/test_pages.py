@@ -219,7 +219,7 @@ def test_item_page_monthly_cutoff_and_same_day(client, today):
     assert "承诺于 2026年12月25日（周五）前办结" in text_of(client.get("/items/18/"))
     assert "如果今天申请，承诺于 2026年11月30日（周一）办结（今天是休息日" in text_of(client.get("/items/39/"))
     today(dt.date(2026, 11, 30))
-    assert "承诺当日办结：2026年11月30日（周一）" in text_of(client.get("/items/39/"))
+    assert "如果今天在工作时间内申请，承诺当日办结：2026年11月30日（周一）" in text_of(client.get("/items/39/"))
 
 
 def test_item_page_shows_schedules_and_tolerance(client, today):
