@@ -197,6 +197,7 @@ class TrackOut(Schema):
     result: str
     can_rate: bool
     rated: bool
+    refusal_reasons: list[str] = Field(default_factory=list, description="不予受理的理由（仅不予受理的办件）")
 
 
 class RatingIn(Schema):

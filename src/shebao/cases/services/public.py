@@ -89,6 +89,7 @@ class TrackResult:
     rated: bool
     applicant: str = ""
     notes: list[str] = field(default_factory=list)
+    refusal_reasons: list[str] = field(default_factory=list)
 
 
 def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime | None = None) -> TrackResult:
@@ -104,7 +105,14 @@ def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime |
     else:
         missing = [m.name for m in materials if m.tolerated and m.supplied_at is None and m.status == wf.MISSING]
     done = case.status in wf.CLOSED_STATUSES
-    steps = [{"name": s.name, "state": case.step_state(s.index)} for s in case.workflow_steps()]
+    refused = case.status == wf.NOT_ACCEPTED
+    # A refused application never entered the procedure: it has neither steps nor a due date.
+    steps = [] if refused else [{"name": s.name, "state": case.step_state(s.index)} for s in case.workflow_steps()]
+    due = None if refused else case.effective_due
+    # The date shown is 暂定 only while it may still move: the case is open and the working days up
+    # to it run through a year whose holiday arrangement is not known yet (the case's own flag also
+    # covers its other deadlines, such as a statutory limit reaching into the next year).
+    provisional = bool(due and not done and common.get_calendar().provisional_years(common.today_of(case.received_at), due))
     rated = Rating.objects.filter(case=case).exists()
     return TrackResult(
         case_no=case.case_no,
@@ -116,8 +124,8 @@ def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime |
         current_step=case.current_step,
         steps=steps,
         received_at=case.received_at,
-        promised_due=case.effective_due,
-        provisional=case.provisional,
+        promised_due=due,
+        provisional=provisional,
         suspended=case.status == wf.SUSPENDED,
         missing=missing,
         supplement_due=case.supplement_due if case.awaiting_supplement else None,
@@ -126,6 +134,7 @@ def track_case(*, case_no: str, id_suffix: str, ip: str = "", now: dt.datetime |
         can_rate=case.status == wf.FINISHED and not rated,
         rated=rated,
         applicant=case.masked_applicant_name,
+        refusal_reasons=list(case.refusal_reasons or []) if refused else [],
     )
 
 

@@ -349,3 +349,56 @@ def test_the_mail_timeout_has_a_default_and_comes_from_the_environment():
     env = base_env(EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
     proc = shebao("shell", "--no-imports", "-c", code, env=env, timeout=120, check=False)
     assert proc.returncode != 0 and "EMAIL_USE_TLS" in proc.stderr
+
+
+def _track_page(client, case, suffix=None):
+    r = client.post("/track/", {"case_no": case.case_no, "id_suffix": suffix or case.applicant_id[-6:]})
+    assert r.status_code == 200, r.content.decode()[:500]
+    return r.content.decode()
+
+
+def test_track_page_of_a_refused_case_shows_the_reasons_and_no_procedure(client, staff, county):
+    case = services.intake_case(
+        user=staff("clerk", "SY"), item_no=36, scenario=None, applicant=services.Applicant(**applicant_for("unit")),
+        materials=[services.MaterialEntry(m["name"], m["status"])
+                   for m in materials_of(county, 36, missing=("营业执照复印件",))],
+        refuse=True, refusal_reasons=["缺少营业执照复印件"],
+    )
+    html = _track_page(client, case)
+    assert 'id="track-refusal">缺少营业执照复印件<' in html
+    assert "申请时间" in html and "不予受理时间" in html and "受理时间</dt>" not in html.replace("不予受理时间</dt>", "")
+    assert "承诺办结日期" not in html and "无固定办结时限" not in html
+    assert 'class="wb-steps"' not in html  # never entered the procedure: no 申报（已完成）/受理（未开始）
+    assert "营业执照复印件" in html and "重新申请" in html
+    result = services.track_case(case_no=case.case_no, id_suffix=case.applicant_id[-6:])
+    assert result.refusal_reasons == ["缺少营业执照复印件"] and result.promised_due is None and result.steps == []
+
+
+def test_track_marks_the_shown_date_provisional_only_while_it_may_move(client, staff, county):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    def take_in(day):
+        return services.intake_case(
+            user=staff("clerk", "SY"), item_no=37, scenario=None, applicant=services.Applicant(**applicant_for("person")),
+            materials=[services.MaterialEntry(m["name"], m["status"]) for m in materials_of(county, 37)],
+            now=dt.datetime(*day, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+
+    # Item 37: promised 7, statutory 10 working days. Received Mon 2026-12-21 the promised date is
+    # Wed 12-30 (certain), while the statutory limit reaches into 2027, whose holiday arrangement is
+    # not published: the case carries the flag, but the date the applicant sees will not move.
+    case = take_in((2026, 12, 21))
+    assert case.provisional
+    result = services.track_case(case_no=case.case_no, id_suffix=case.applicant_id[-6:])
+    assert result.promised_due == dt.date(2026, 12, 30) and result.provisional is False
+    assert "暂定" not in _track_page(client, case)
+    # Received Tue 12-29 the promised date itself lies in 2027: 暂定 while the case is open…
+    case = take_in((2026, 12, 29))
+    result = services.track_case(case_no=case.case_no, id_suffix=case.applicant_id[-6:])
+    assert result.promised_due.year == 2027 and result.provisional is True
+    assert '<span class="tag prov">暂定</span>' in _track_page(client, case)
+    # …and no longer once it is closed.
+    case = _finish(staff, case)
+    assert case.status == "finished"
+    assert "暂定" not in _track_page(client, case)

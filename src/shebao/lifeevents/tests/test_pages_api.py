@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 
@@ -262,3 +263,11 @@ def test_openapi_documents_the_life_event_endpoints(client):
               "/api/v1/life-events/applications/{number}", "/api/v1/life-events/applications/{number}/parts/{order}"):
         assert p in paths, p
     assert paths["/api/v1/life-events/track"]["get"]["summary"].startswith("一件事进度查询")
+
+
+def test_online_channels_of_a_stop_are_listed_after_one_colon(client):
+    html = client.get("/life-events/retirement/notice/", {"unit": "enterprise", "route": "normal"}).content.decode()
+    tags = re.findall(r'<span class="tag online">(.*?)</span>', html)
+    assert tags, "the enterprise retirement plan has steps that can be done online"
+    for tag in tags:
+        assert tag.count("：") <= 1 and "、：" not in tag, tag
