@@ -51,6 +51,16 @@ class Param:
     def estimated(self) -> bool:
         return not (self.confirmed and self.source)
 
+    @property
+    def shown(self) -> str:
+        """The value as a reader writes it: "56502 元/年", "40%" (a 比例 as a percentage), "未录入"."""
+        if self.value is None:
+            return "未录入"
+        value = Decimal(self.value)
+        if self.unit == "比例":
+            return f"{_plain(value * 100)}%"
+        return f"{_plain(value)} {self.unit}".strip()
+
     def required(self) -> Decimal:
         if self.value is None:
             raise BenefitError(f"缺少参数“{self.label}”（{self.key}）：管理员尚未录入该参数的数值，请在请求中提供或联系管理员。")
@@ -62,11 +72,18 @@ class Param:
             "label": self.label,
             "value": None if self.value is None else str(self.value),
             "unit": self.unit,
+            "shown": self.shown,
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "source": self.source,
             "confirmed": self.confirmed and bool(self.source),
             "tag": ESTIMATED_LABEL if self.estimated else "有出处",
         }
+
+
+def _plain(value: Decimal) -> str:
+    """Without the database's trailing zeros (56502.0000 → 56502, 0.1250 → 0.125), never in exponent form."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def user_param(key: str, label: str, value, unit: str = "元") -> Param:

@@ -494,3 +494,15 @@ def test_benefit_estimates(client):
     assert "2100.00" in text and "1000.00" in text and "3100.00" in text and "估算参数" in text
     r = client.post("/self-check/benefits/", {"kind": "death", "death-spouse": "0"})
     assert r.status_code == 200 and "一次性工亡补助金" in text_of(r)
+
+
+def test_estimate_parameters_read_as_a_resident_writes_them(client):
+    r = client.post("/self-check/benefits/", {"kind": "death", "death-deceased_wage": "5000", "death-spouse": "1",
+                                              "death-other_dependants": "0", "death-orphans_or_lone_elderly": "0"})
+    assert r.status_code == 200, text_of(r)[:600]
+    text = text_of(r)
+    assert "56502 元/年" in text and "56502.0000" not in text
+    assert "rules.md" not in text and "[secondary]" not in text and "[unconfirmed]" not in text
+    assert "多个公开来源一致转引的官方公布数" in text
+    assert "40%" in text  # the spouse's share, not 0.4000 比例
+    assert "估算，仅供参考。以上为估算" not in text
