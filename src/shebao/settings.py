@@ -89,6 +89,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shebao.urls"
+CSRF_FAILURE_VIEW = "shebao.core.views.csrf_failure"
 WSGI_APPLICATION = "shebao.wsgi.application"
 
 TEMPLATES = [

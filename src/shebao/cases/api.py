@@ -58,7 +58,7 @@ class ActionIn(DictIn):
     result: str = Field("", description="办理结果（办结必填；为空时取 reason）")
     days: int | None = Field(None, description="延期的工作日数")
     target_step: int | None = Field(None, description="退回到的环节序号（默认上一环节）")
-    materials: list[str] | None = Field(None, description="补交的容缺材料（默认全部）")
+    materials: list[str] | None = Field(None, description="补交的容缺材料；不填为全部待补材料，空列表不允许")
 
 
 class StepOut(DictOut):

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
 
+from shebao.core.views import method_not_allowed
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
@@ -105,6 +107,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         refused = self._refuse(request)
         response = refused if refused is not None else self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            response = method_not_allowed(request, response)
         # The admin's own pages carry inline styles; keep the strict policy everywhere else.
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CSP)

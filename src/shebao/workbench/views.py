@@ -257,7 +257,7 @@ def case_detail(request, case_no: str):
         case = services.perform_action(
             user=request.user, case_no=case.case_no, action=d["action"], version=d["version"],
             reason=d["reason"], result=d["result"], days=d["days"], target_step=d["target_step"],
-            materials=d["materials"] or None,
+            materials=d["materials"] if d["action"] == "supplement" else None,
         )
     except DomainError as exc:
         fresh = case_selectors.get_case(user=request.user, case_no=case.case_no)

@@ -145,7 +145,11 @@ def _supplement(case, t, *, materials, now, **ctx):
             "请申请人携带齐全材料重新申请。"
         )
     pending = list(case.materials.filter(tolerated=True, supplied_at__isnull=True).order_by("order"))
-    names = [m.strip() for m in materials] if materials else [m.name for m in pending]
+    # Omitted (None): every pending material arrived. An empty list says nothing arrived: refused,
+    # so that a form submitted with no box ticked never marks the whole list as supplied.
+    if materials is not None and not [m for m in materials if m and m.strip()]:
+        raise DomainError("请勾选（列出）本次补交的容缺材料；待补：" + "、".join(f"《{m.name}》" for m in pending) + "。")
+    names = [m.strip() for m in materials if m and m.strip()] if materials is not None else [m.name for m in pending]
     by_name = {m.name: m for m in pending}
     unknown = [n for n in names if n not in by_name]
     if unknown:

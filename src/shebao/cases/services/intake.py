@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 
 from shebao.accounts.permissions import act_denial, intakes_everywhere
@@ -88,9 +90,18 @@ def _check_applicant(a: Applicant, today: dt.date) -> _Valid:
         out.problems.append("联系电话无效：" + phone.message)
     else:
         out.phone = phone.normalized
-    if a.email and ("@" not in a.email or len(a.email) > 254):
-        out.problems.append(f"电子邮箱“{a.email}”格式不正确。")
+    if a.email and not _valid_email(a.email.strip()):
+        out.problems.append(f"电子邮箱“{a.email}”格式不正确，应形如 name@example.com。")
     return out
+
+
+def _valid_email(address: str) -> bool:
+    # Messages go to this address instead of the phone: "bad@" must not silently swallow them.
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 def _next_case_no(*, item: Item, year: int) -> str:

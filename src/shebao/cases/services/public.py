@@ -146,6 +146,8 @@ def rate_case(*, case_no: str, id_suffix: str, level: str, comment: str = "", ip
     """好差评 by the applicant after 办结; 不满意/非常不满意 are 差评 for the section head."""
     now = common.now_or(now)
     value = LEVEL_ALIASES.get((level or "").strip(), (level or "").strip())
+    if not value:
+        raise DomainError("请选择评价等级：" + "、".join(Rating.Level.labels) + "。")
     if value not in Rating.Level.values:
         raise DomainError("评价等级无效，应为：" + "、".join(Rating.Level.labels) + "。")
     comment = (comment or "").strip()

@@ -261,6 +261,17 @@ def test_unit_applicant_needs_credit_code(api, county):
     assert api("clerk", "SY").post("/api/v1/cases", payload, content_type="application/json").status_code == 201
 
 
+@pytest.mark.parametrize("email", ["bad@", "@example.com", "a b@example.com", "name@example"])
+def test_a_malformed_email_is_refused_not_used_instead_of_the_phone(api, county, email):
+    payload = intake_payload(county, 36)
+    payload["applicant"]["email"] = email
+    r = api("clerk", "SY").post("/api/v1/cases", payload, content_type="application/json")
+    assert r.status_code == 422 and "电子邮箱" in r.json()["detail"] and "格式不正确" in r.json()["detail"]
+    assert not Case.objects.exists()
+    payload["applicant"]["email"] = "hr@example.com"
+    assert api("clerk", "SY").post("/api/v1/cases", payload, content_type="application/json").status_code == 201
+
+
 def test_person_id_helper_is_valid():
     from shebao.domain.identifiers import validate_id_number
 

@@ -97,7 +97,9 @@ def test_rating_after_finish_and_bad_rating_follow_up(api, staff, county):
     case = _finish(staff, case)
     assert anon.get("/api/v1/track", {"case_no": case.case_no, "id_suffix": case.query_code}).json()["can_rate"]
     r = anon.post("/api/v1/ratings", {**payload, "level": "很差"}, content_type="application/json")
-    assert r.status_code == 422
+    assert r.status_code == 422 and "评价等级无效" in r.json()["detail"]
+    r = anon.post("/api/v1/ratings", {**payload, "level": " "}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"].startswith("请选择评价等级")
     r = anon.post("/api/v1/ratings", {**payload, "id_suffix": "000000"}, content_type="application/json")
     assert r.status_code == 404
     r = anon.post("/api/v1/ratings", payload, content_type="application/json")

@@ -613,3 +613,21 @@ def test_handover_is_only_for_the_front_desk(login, make_case):
     r = login("clerk", "QY").post("/workbench/handover/", {"case_no": [case.case_no]})
     assert r.status_code == 403 and "只有综合受理窗口" in html(r)
     assert Client().post("/workbench/handover/", {"case_no": [case.case_no]}).status_code == 302
+
+
+def test_supplement_with_no_material_ticked_is_refused_and_marks_nothing(login):
+    c = login("clerk", "SY")
+    r = c.post("/workbench/intake/", intake_post(36, statuses={"社会保险登记表": "missing"}, outcome="tolerance",
+                                                  consent=True))
+    assert r.status_code == 302
+    case = Case.objects.get()
+    r = c.post(f"/workbench/cases/{case.case_no}/", {"action": "supplement", "version": case.version})
+    assert r.status_code == 422 and "请勾选（列出）本次补交的容缺材料" in html(r)
+    case.refresh_from_db()
+    assert case.awaiting_supplement
+    assert case.materials.get(name="社会保险登记表").supplied_at is None
+    r = c.post(f"/workbench/cases/{case.case_no}/", {"action": "supplement", "version": case.version,
+                                                    "materials": ["社会保险登记表"]})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert not case.awaiting_supplement
