@@ -16,8 +16,10 @@ How a question is read:
    summary > conditions > materials); whole keywords/names found in the question add a bonus,
    and items in an area the question names (城乡居民, 机关事业单位, 工伤 …) get a mild boost;
 5. a question matching an out-of-scope topic (医保报销, 公积金, 身份证 …) is answered with
-   where such matters are handled instead of a confident wrong item; a question nothing matches
-   is out of scope too. When the best score is weak or the runner-up close, 1–3 suggestions.
+   where such matters are handled instead of a confident wrong item; a question with words
+   foreign to the catalog that nothing specific matches is out of scope too, while one with no
+   words to judge by (punctuation, an emoji) finds nothing. When the best score is weak or the
+   runner-up close, 1–3 suggestions.
 """
 
 from __future__ import annotations
@@ -255,6 +257,9 @@ class SearchEngine:
             avoid=self.knowledge.topic_words() - self.knowledge.synonym_words(),
         )
         self.known_words = set(self.postings) | lexicon_words
+        # The items' names, run together: a generic word found in one (补换卡, 变更, 注销 …) is
+        # the catalog's own word, not one that could be about anything.
+        self.names_text = " ".join(t.replace(" ", "") for ts in texts for f, t in ts if f in ("name", "list_name"))
         self.generic_terms = set(self.knowledge.generic)
         for word in self.knowledge.generic:
             self.generic_terms.update(tokenize.tokens(word))
@@ -379,17 +384,23 @@ class SearchEngine:
         """The part of a score earned by words that say what the question is about."""
         return sum(c for c, _surface, term in reasons if not self._is_generic(term))
 
-    def _domain_words(self, q: _Query) -> tuple[list[str], list[str]]:
-        """(known, unknown) content words of the question as typed (not its expansions)."""
-        known, unknown = [], []
+    def _domain_words(self, q: _Query) -> tuple[list[str], list[str], list[str]]:
+        """(known, unknown, generic) content words of the question as typed (not its expansions).
+
+        A generic word (丢了, 手机, 变更 …) says what happens, not what it is about; one that is
+        part of an item's name (补换卡, 变更, 注销) is counted as known: the question is then in
+        the catalog's own words, however vague.
+        """
+        known, unknown, generic = [], [], []
         for seg in q.literal.split(" | "):
             for tok in tokenize.words(seg):
                 if tok in self.knowledge.stopwords or len(tok) < 2 or not has_han(tok):
                     continue
                 if tok in self.knowledge.generic:
+                    (known if tok in self.names_text else generic).append(tok)
                     continue
                 (known if tok in self.known_words else unknown).append(tok)
-        return known, unknown
+        return known, unknown, generic
 
     def search(self, query: str, *, limit: int = 10) -> SearchOutcome:
         """Rank the items for a question. ``query`` should have passed :func:`validate_query`."""
@@ -408,11 +419,16 @@ class SearchEngine:
         top = ranked[0][0] if ranked else 0.0
         vague = not ranked or top < MIN_SCORE or self._specific(ranked[0][2]) < MIN_SCORE
         if vague:
-            # Nothing specific matched. A question in the domain's own words (社保, 养老保险 …)
-            # is vague, not foreign: offer what matched, unsure. Otherwise it is not ours.
-            known, unknown = self._domain_words(q)
-            if not ranked or not known or unknown:
+            # Nothing specific matched. A question in the domain's own words (社保, 养老保险,
+            # 补换卡 …) is vague, not foreign: offer what matched, unsure. One with words foreign
+            # to the catalog (快递丢了), or only words of what happens (手机坏了), is not ours.
+            # One with no words at all to judge by (%, 😀, a first character typed) is neither:
+            # whatever it matched is offered, unsure, and otherwise nothing is found.
+            known, unknown, generic = self._domain_words(q)
+            if unknown or (generic and not known):
                 return outside(self.knowledge.general_hint)
+            if not ranked:
+                return SearchOutcome(query=q.text, results=(), understood=understood)
         results = []
         floor = RESULT_RATIO * top if vague else max(MIN_SCORE, RESULT_RATIO * top)
         for s, idx, reasons in ranked[:limit]:

@@ -78,7 +78,9 @@ def _normalise_search(answer, *, county) -> dict:
         if item is not None:
             suggestions.append({"no": item.no, "name": item.name})
     hint = _field(answer, "out_of_scope_hint", None) or _field(answer, "scope_hint", None) or ""
-    if suggestions:  # shown first, as the 1–3 best guesses; the rest below them
+    if suggestions:
+        # Shown first, as the 1–3 best guesses; the other results are listed below them (so
+        # ``results`` may be left empty: the template then shows the suggestions alone).
         shown = {s["no"] for s in suggestions}
         results = [r for r in results if r["no"] not in shown]
     return {
@@ -89,6 +91,17 @@ def _normalise_search(answer, *, county) -> dict:
         "suggestions": suggestions,
         "understood": list(_field(answer, "understood", None) or []),
     }
+
+
+def _empty_query_message() -> str:
+    """The search service's own message for an empty question (“请输入要查询的问题 …”)."""
+    from shebao.portal.search import QueryError, validate_query
+
+    try:
+        validate_query("")
+    except QueryError as exc:
+        return exc.message
+    return ""  # pragma: no cover - an empty query is always refused
 
 
 def _clean_query(request) -> tuple[str, str]:
@@ -135,6 +148,7 @@ def search(request):
     q, error = _clean_query(request)
     answer = {"results": [], "out_of_scope": False, "scope_hint": "", "unsure": False, "suggestions": []}
     status = 200
+    prompt = ""
     if error:
         status = 422
     elif q:
@@ -142,7 +156,11 @@ def search(request):
             answer = search_items(q, county=county)
         except DomainError as exc:
             error, status = exc.message, exc.status
-    ctx = {"q": q, "error": error, **answer}
+    elif "q" in request.GET:
+        # Searched with nothing typed (or the box emptied while live-typing): say what to type,
+        # as the API does, rather than leave the results blank. A plain visit shows the form only.
+        prompt = _empty_query_message()
+    ctx = {"q": q, "error": error, "prompt": prompt, **answer}
     template = "portal/_search_results.html" if is_htmx(request) else "portal/search.html"
     # htmx swaps only 2xx responses; the fragment carries the error itself.
     return render(request, template, ctx, status=200 if is_htmx(request) else status)
