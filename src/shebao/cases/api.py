@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 
 try:
     from ninja import Status
@@ -295,8 +295,15 @@ def case_out(case, user) -> dict:
 
 
 # -- staff endpoints --------------------------------------------------------------------------------
-@router.post("/cases", auth=STAFF, response={201: CaseOut, **ERRORS}, summary="受理（含容缺受理、不予受理）")
-def create_case(request, payload: CaseIn):
+@router.post("/cases", auth=STAFF, response={200: CaseOut, 201: CaseOut, **ERRORS}, summary="受理（含容缺受理、不予受理）")
+def create_case(
+    request,
+    payload: CaseIn,
+    idempotency_key: str = Header(
+        "", alias="Idempotency-Key",
+        description="可选：同一受理只登记一次。重发带相同标识的请求（如超时后重试）返回第一次登记的办件（200），不再新建",
+    ),
+):
     a = payload.applicant
     case = services.intake_case(
         user=request.auth,
@@ -310,8 +317,9 @@ def create_case(request, payload: CaseIn):
         tolerance=payload.tolerance,
         refuse=payload.refuse,
         refusal_reasons=payload.refusal_reasons,
+        submission_key=idempotency_key,
     )
-    return Status(201, CaseOut.model_validate(case_out(case, request.auth)))
+    return Status(200 if case.is_replay else 201, CaseOut.model_validate(case_out(case, request.auth)))
 
 
 @router.get("/cases", auth=STAFF, response={200: list[CaseBrief], **ERRORS}, summary="办件列表（按紧急程度排序）")

@@ -352,6 +352,26 @@ class Rating(models.Model):
         return f"{self.case_id} {self.get_level_display()}"
 
 
+class IntakeSubmission(models.Model):
+    """One intake form, taken in once (防重复提交): the key the form (or an API client's
+    ``Idempotency-Key``) carried, and the case it made. A second submission with the same key —
+    a double click, a resent request after a timeout — gets that case back instead of a new one.
+    """
+
+    key = models.CharField("提交标识", max_length=64, unique=True)
+    #: What the form said (SHA-256 of its content): the same key with other content is another form.
+    fingerprint = models.CharField("内容摘要", max_length=64)
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="submission")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "受理提交记录"
+        verbose_name_plural = "受理提交记录"
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.case_id}"
+
+
 class PublicAttempt(models.Model):
     """A failed public look-up (progress query, rating, 一件事 progress query) per client IP, for
     rate limiting; ``scope`` says which budget it counts against.

@@ -99,7 +99,9 @@ class Material(_Strict):
     copies: str | None = Field(default=None, description="e.g. 一式三份, 1份, 两份 (as written)")
     seal: str | None = Field(default=None, description="e.g. 加盖单位公章 (as written)")
     signature: str | None = Field(default=None, description="e.g. 本人签字确认 (as written)")
-    promise: bool = Field(default=False, description="a 告知承诺 document (derived)")
+    promise: bool = Field(default=False, description=(
+        "the 证明事项告知承诺书 of the 证明事项告知承诺制: with it, the applicant may promise instead of handing "
+        "in the other materials. Not a declaration the item asks for (缴费申报承诺书 and the like)"))
     optional_when: str | None = Field(default=None, description="condition under which it is needed, as written")
     tolerance: Tolerance | None = None
 

@@ -9,6 +9,7 @@ again with the submitted values.
 from __future__ import annotations
 
 import functools
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -141,8 +142,11 @@ def intake(request):
         data = IntakeData.from_post(request.POST)
     else:
         data = IntakeData.from_post(request.GET)  # ?item=… preselects an item
+    # One key per filled-in form, kept through corrections, so that a double click takes it in once.
+    submission_key = (request.POST.get("submission_key") or "")[:64] or secrets.token_urlsafe(24)
     ctx = {**_nav(profile), "items": items, "data": data, "outcomes": OUTCOMES, "statuses": MATERIAL_STATUSES,
-           "errors": {}, "general_errors": [], "several_departments": len({i.department_id for i in items}) > 1}
+           "errors": {}, "general_errors": [], "several_departments": len({i.department_id for i in items}) > 1,
+           "submission_key": submission_key}
     ctx.update(_checklist(request, data))
     reload = request.method == "GET" or request.POST.get("_reload")
     if reload:
@@ -167,7 +171,7 @@ def intake(request):
                 user=request.user, item_no=data.item_no, scenario=data.scenario or None,
                 applicant=data.applicant(), materials=data.materials(),
                 tolerance=data.outcome == "tolerance", refuse=data.outcome == "refuse",
-                refusal_reasons=data.refusal_reasons(),
+                refusal_reasons=data.refusal_reasons(), submission_key=submission_key,
             )
         except DomainError as exc:
             names = [m["name"] for m in ctx.get("materials", [])]
@@ -175,7 +179,9 @@ def intake(request):
             ctx["general_errors"] = general
             status = exc.status
         else:
-            if case.status == wf.NOT_ACCEPTED:
+            if case.is_replay:
+                messages.info(request, f"这份受理表已经提交过，办件编号 {case.case_no}，没有重复登记。")
+            elif case.status == wf.NOT_ACCEPTED:
                 messages.success(request, f"已登记不予受理，编号 {case.case_no}。请打印不予受理通知书（一次性告知）交申请人。")
             elif case.awaiting_supplement:
                 messages.success(request, f"已容缺受理，办件编号 {case.case_no}。请打印受理回执和补正告知书交申请人。")

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from shebao.accounts.permissions import act_denial, intakes_everywhere
 from shebao.cases import workflow as wf
-from shebao.cases.models import Case, CaseCounter, CaseMaterial
+from shebao.cases.models import Case, CaseCounter, CaseMaterial, IntakeSubmission
 from shebao.cases.services import common
 from shebao.cases.services.notify import queue_notification
 from shebao.catalog.models import Item
@@ -125,6 +127,40 @@ def _next_case_no(*, item: Item, year: int) -> str:
     return f"{item.department.code}-{year}-{row[0]:06d}"
 
 
+SUBMISSION_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _check_submission_key(key: str) -> str:
+    key = (key or "").strip()
+    if key and (len(key) > 64 or not set(key) <= SUBMISSION_KEY_CHARS):
+        raise DomainError("提交标识无效：应为不超过 64 位的字母、数字、“-”或“_”。",
+                          problems=["提交标识（Idempotency-Key）无效。"])
+    return key
+
+
+def _fingerprint(**form) -> str:
+    text = json.dumps(form, ensure_ascii=False, sort_keys=True, default=lambda o: o.__dict__)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _earlier_submission(key: str, user, fingerprint: str) -> Case | None:
+    """The case an earlier submission of the same form made, or ``None``.
+
+    A key belongs to its user and to what the form said: a clerk who goes back after taking a case
+    in and changes the form is told to open a new one, rather than silently shown the first case.
+    """
+    row = IntakeSubmission.objects.filter(key=key).select_related("case").first()
+    if row is None:
+        return None
+    if row.case.created_by_id != user.pk:
+        raise DomainError("提交标识已被其他人的受理使用，请刷新受理页面后重新提交。", status=409)
+    if row.fingerprint != fingerprint:
+        raise DomainError(f"这张受理表已经登记过办件 {row.case.case_no}，内容又有改动。要登记新的申请，"
+                          "请打开新的受理页面重新填写。", status=409)
+    row.case.is_replay = True
+    return row.case
+
+
 def _provisional_case_no() -> str:
     """A unique stand-in number the case row carries until its real number is handed out, in the same
     transaction (no committed case ever has one)."""
@@ -146,8 +182,13 @@ def intake_case(
     refuse: bool = False,
     refusal_reasons: Sequence[str] = (),
     now: dt.datetime | None = None,
+    submission_key: str = "",
 ) -> Case:
     """Create a case from an intake form.
+
+    With a ``submission_key`` (the form's own, or an API client's ``Idempotency-Key``) a form is
+    taken in once: submitted again — a double click, a request resent after a timeout — it returns
+    the case the first submission made, with ``is_replay`` set, and writes nothing.
 
     * accept — every required material received (or 告知承诺 where the item allows it);
     * accept under 容缺 (``tolerance=True``, the applicant opts in) — only the catalog's tolerable
@@ -165,6 +206,14 @@ def intake_case(
     now = common.now_or(now)
     today = common.today_of(now)
     profile = common.require_profile(user)
+    submission_key = _check_submission_key(submission_key)
+    fingerprint = ""
+    if submission_key:
+        fingerprint = _fingerprint(item_no=item_no, scenario=scenario, applicant=applicant,
+                                   materials=[(m.name, m.status) for m in materials], tolerance=tolerance,
+                                   refuse=refuse, refusal_reasons=list(refusal_reasons))
+        if (earlier := _earlier_submission(submission_key, user, fingerprint)) is not None:
+            return earlier
     item = current_item(county_id=profile.county_id, no=item_no)
     if item is None or item.current_version is None:
         raise DomainError(f"未找到序号为 {item_no} 的服务事项。", problems=[f"事项 {item_no} 不存在或已停用。"])
@@ -276,16 +325,34 @@ def intake_case(
     # waits on is locked as briefly as possible; on SQLite the transaction holds the database's only
     # write lock from its start anyway, so the number is taken first and the case written with it.
     number_first = connection.vendor == "sqlite"
+    try:
+        case = _write_intake(case=case, item=item, version=version, rows=rows, number_first=number_first,
+                             year=today.year, refuse=refuse, now=now, missing=missing, tolerated_names=tolerated_names,
+                             user=user, action=action, label=label, detail=detail, submission_key=submission_key,
+                             fingerprint=fingerprint)
+    except IntegrityError:
+        # The same form, submitted twice at once: the other submission's case won the key.
+        earlier = _earlier_submission(submission_key, user, fingerprint) if submission_key else None
+        if earlier is None:
+            raise
+        return earlier
+    return case
+
+
+def _write_intake(*, case, item, version, rows, number_first, year, refuse, now, missing, tolerated_names, user,
+                  action, label, detail, submission_key, fingerprint) -> Case:
     with transaction.atomic():
         if number_first:
-            rows[0].replace(case, "case_no", _next_case_no(item=item, year=today.year))
+            rows[0].replace(case, "case_no", _next_case_no(item=item, year=year))
         for prepared in rows:
             insert_prepared(prepared)
         if not number_first:
-            case.case_no = _next_case_no(item=item, year=today.year)
+            case.case_no = _next_case_no(item=item, year=year)
             with connection.cursor() as cursor:
                 cursor.execute(f"UPDATE {Case._meta.db_table} SET case_no = %s WHERE id = %s",
                                [case.case_no, case.pk])
+        if submission_key:
+            IntakeSubmission.objects.create(key=submission_key, fingerprint=fingerprint, case=case, created_at=now)
         if refuse:
             note = queue_notification(case=case, kind="not_accepted", now=now, missing=missing)
         else:
@@ -307,5 +374,6 @@ def intake_case(
                 "materials": detail,
             },
         )
-    case.prime(materials=case_materials, actions=[entry], notifications=[note])
+    case.prime(materials=rows[1].objs, actions=rows[2].objs, notifications=[note])
+    case.is_replay = False
     return case

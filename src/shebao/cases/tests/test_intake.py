@@ -208,9 +208,13 @@ def test_promised_status_only_where_item_has_promise_document(staff, county):
             materials=[services.MaterialEntry(m["name"], m["status"]) for m in materials_of(county, 4, promised=(first,))],
         )
     assert any("告知承诺" in p for p in exc.value.problems)
-    # item 36 carries a 缴费申报承诺书: another material may be promised instead of handed in
-    case = _intake(staff("clerk", "SY"), county, 36, materials=materials_of(county, 36, promised=("用工备案表",)))
-    assert case.materials.get(name="用工备案表").status == "promised"
+    # item 36's 缴费申报承诺书 is a declaration the item asks for, not the 证明事项告知承诺书: no promise
+    with pytest.raises(DomainError) as exc:
+        _intake(staff("clerk", "SY"), county, 36, materials=materials_of(county, 36, promised=("用工备案表",)))
+    assert any("未实行告知承诺制" in p for p in exc.value.problems)
+    # item 9 (证明事项告知承诺制) carries the 证明事项承诺书: a certificate may be promised instead
+    case = _intake(staff("clerk", "QY"), county, 9, materials=materials_of(county, 9, promised=("行政事业火化收费票据",)))
+    assert case.materials.get(name="行政事业火化收费票据").status == "promised"
 
 
 def test_case_numbers_sequential_per_department_and_year(staff, county):
@@ -276,3 +280,45 @@ def test_person_id_helper_is_valid():
     from shebao.domain.identifiers import validate_id_number
 
     assert validate_id_number(person_id(7)).valid
+
+
+def test_idempotency_key_takes_an_api_intake_in_once(api, county):
+    clerk = api("clerk", "SY")
+    payload = intake_payload(county, 36)
+    first = clerk.post("/api/v1/cases", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="req-0001")
+    again = clerk.post("/api/v1/cases", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="req-0001")
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["case_no"] == first.json()["case_no"] and Case.objects.count() == 1
+    assert Notification.objects.count() == 1
+    changed = {**payload, "applicant": {**payload["applicant"], "name": "另一家公司"}}
+    r = clerk.post("/api/v1/cases", changed, content_type="application/json", HTTP_IDEMPOTENCY_KEY="req-0001")
+    assert r.status_code == 409 and first.json()["case_no"] in r.json()["detail"]
+    r = api("section_head", "SY").post("/api/v1/cases", payload, content_type="application/json",
+                                       HTTP_IDEMPOTENCY_KEY="req-0001")
+    assert r.status_code == 409 and "其他人" in r.json()["detail"]
+    r = clerk.post("/api/v1/cases", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="含中文")
+    assert r.status_code == 422 and "提交标识无效" in r.json()["detail"]
+    assert clerk.post("/api/v1/cases", payload, content_type="application/json").status_code == 201
+    assert Case.objects.count() == 2
+
+
+def test_the_same_key_submitted_at_once_loses_to_the_first_and_gets_its_case(staff, county, monkeypatch):
+    from shebao.cases.services import intake as intake_module
+
+    user = staff("clerk", "SY")
+    kwargs = dict(user=user, item_no=36, scenario=None, applicant=services.Applicant(**intake_payload(county, 36)["applicant"]),
+                  materials=[services.MaterialEntry(m["name"], m["status"]) for m in materials_of(county, 36)],
+                  submission_key="twin")
+    first = services.intake_case(**kwargs)
+    # The second submission looked before the first had committed: it saw no earlier case.
+    real = intake_module._earlier_submission
+    calls = []
+
+    def blind_then_real(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(intake_module, "_earlier_submission", blind_then_real)
+    second = services.intake_case(**kwargs)
+    assert second.pk == first.pk and second.is_replay and len(calls) == 2
+    assert Case.objects.count() == 1 and Notification.objects.count() == 1

@@ -631,3 +631,24 @@ def test_supplement_with_no_material_ticked_is_refused_and_marks_nothing(login):
     assert r.status_code == 302
     case.refresh_from_db()
     assert not case.awaiting_supplement
+
+
+def test_a_form_submitted_twice_is_taken_in_once(login):
+    c = login("clerk", "QY")
+    page = html(c.get("/workbench/intake/?item=4"))
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    data = {**intake_post(4), "submission_key": key}
+    first = c.post("/workbench/intake/", data)
+    second = c.post("/workbench/intake/", data)  # the double click
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Case.objects.count() == 1
+    assert "没有重复登记" in html(c.get(second["Location"]))
+    # Back in the browser, the same form changed for another applicant: not silently the first case.
+    r = c.post("/workbench/intake/", {**data, "name": "李四"})
+    assert r.status_code == 409 and "请打开新的受理页面" in html(r)
+    assert Case.objects.count() == 1
+    # A new page carries a new key.
+    other = re.search(r'name="submission_key" value="([^"]+)"', html(c.get("/workbench/intake/?item=4"))).group(1)
+    assert other != key
+    assert c.post("/workbench/intake/", {**data, "submission_key": other}).status_code == 302
+    assert Case.objects.count() == 2

@@ -80,7 +80,7 @@ def test_rating_after_finish(client, staff, make_case):
     # no level chosen: the service's message, the comment kept
     r = client.post("/track/rate/", {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:],
                                      "comment": "办事很快"})
-    assert r.status_code == 422 and "评价等级无效" in html(r) and "办事很快</textarea>" in html(r)
+    assert r.status_code == 422 and "请选择评价等级" in html(r) and "办事很快</textarea>" in html(r)
     r = client.post("/track/rate/", {"case_no": case.case_no, "id_suffix": case.applicant_id[-6:],
                                      "level": "very_dissatisfied", "comment": "等了很久"})
     assert r.status_code == 200 and 'id="rating-thanks"' in html(r) and "非常不满意" in html(r)
