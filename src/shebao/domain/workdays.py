@@ -8,6 +8,9 @@ Rules implemented
   General Office's yearly notice on holiday arrangements (for 2026: the notice of 2025-11-04):
   the official holidays (节假日) and the make-up working days (调休上班日) of each year.
 * 《中华人民共和国行政许可法》 art. 82: time limits counted in working days exclude statutory holidays.
+* 《全国年节及纪念日放假办法》 art. 2 alone (see :mod:`shebao.domain.statutory_holidays`) for a year
+  whose notice is not known: the statutory holidays are fixed by law, only the art. 6 补假 and the
+  notice's bridging days and make-up working days (调休) are not.
 
 Data sources, most authoritative first
 --------------------------------------
@@ -15,8 +18,10 @@ Data sources, most authoritative first
    "workdays": [...], "source": "..."}}``). A loaded year replaces everything else for that year.
 2. The PyPI package ``chinesecalendar`` 1.11.0 (``import chinese_calendar``), whose data covers
    2004–2026 and matches the State Council notices.
-3. Any other year: Monday–Friday are counted as working days and every such date is *provisional*
-   (暂定) until the year's schedule is loaded.
+3. Any other year: the statutory holidays of art. 2 and the weekends are rest days, every other day
+   is a working day, and every date of the year is *provisional* (暂定) until the year's schedule is
+   loaded — the 补假 of a holiday on a weekend, bridging days and make-up working days are missing,
+   so a rest day may still be added or a weekend turned into a working day.
 
 Speed
 -----
@@ -35,6 +40,9 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from shebao.domain.statutory_holidays import REGULATION as STATUTORY_RULE
+from shebao.domain.statutory_holidays import statutory_holidays
 
 try:  # pragma: no cover - the package is a hard requirement, but keep the module importable
     from chinese_calendar import constants as _cc_constants
@@ -165,7 +173,7 @@ def provisional_note(years: Iterable[int]) -> str:
         return ""
     names = "、".join(f"{y} 年" for y in ys)
     return (
-        f"{names}的法定节假日安排尚未录入系统，暂按周一至周五为工作日计算，结果为暂定；"
+        f"{names}的放假安排尚未录入系统：已扣除法定节假日和周六、周日，补假、调休尚未计入，结果为暂定；"
         "国务院办公厅公布该年放假安排并由管理员录入后将自动重算。"
     )
 
@@ -198,6 +206,13 @@ class WorkCalendar:
         self._loaded = loaded
         self._package_years = frozenset(package)
         self._years: dict[int, YearSchedule] = {**package, **loaded}
+        # Provisional years still get the holidays that the law itself fixes (art. 2).
+        self._statutory: set[int] = {
+            d.toordinal()
+            for y in range(TABLE_START.year, TABLE_END.year + 1)
+            if y not in self._years
+            for d in statutory_holidays(y)
+        }
         self._build_table()
 
     # -- construction ---------------------------------------------------------------------------
@@ -208,6 +223,7 @@ class WorkCalendar:
         for sched in self._years.values():
             holidays.update(d.toordinal() for d in sched.holidays)
             makeup.update(d.toordinal() for d in sched.workdays)
+        holidays |= self._statutory
         # date.weekday() == (ordinal - 1) % 7, so the weekend test needs no date objects.
         self._ords: list[int] = [
             o
@@ -235,7 +251,10 @@ class WorkCalendar:
     def source_for(self, year: int) -> str:
         sched = self._years.get(year)
         if sched is None:
-            return "暂定：按周一至周五计算（" + WEEKEND_RULE + "）"
+            return (
+                f"暂定：已扣除法定节假日（{STATUTORY_RULE}）和周休息日（{WEEKEND_RULE}）；"
+                "补假、调休待该年放假安排公布后确定"
+            )
         return sched.source or ("管理员录入" if year in self._loaded else PACKAGE_SOURCE)
 
     def is_provisional(self, day: dt.date) -> bool:
@@ -336,7 +355,8 @@ class WorkCalendar:
         """Dates of ``schedule.year`` whose working/rest status would differ from today's answer.
 
         Used when an administrator loads a year: before it the year is usually provisional
-        (Monday–Friday), so these are exactly the dates that stop being provisional guesses.
+        (weekends and art. 2 holidays only), so these are the 补假 and bridging days, the make-up
+        working days, and any statutory day the loaded notice does not list.
         """
         candidate = WorkCalendar({**self._loaded, schedule.year: schedule}, use_package=self.use_package)
         a, b = _year_ordinal_bounds(schedule.year)

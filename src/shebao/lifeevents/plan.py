@@ -501,7 +501,7 @@ def _finish(doc, plan: Plan, url: str) -> bytes:
 
     doc.add(_p(f"办公时间：{HOURS_TEXT}。", "small"))
     if plan.provisional:
-        doc.add(_p("注：标“暂定”的日期所在年度的法定节假日安排尚未公布，暂按周一至周五计算，公布后以实际为准。", "small"))
+        doc.add(_p("注：标“暂定”的日期所在年度的放假安排尚未公布，已扣除法定节假日和周六、周日，补假、调休尚未计入，公布后以实际为准。", "small"))
     doc.space(4)
     doc.add(pdf.table([[pdf.qr_image(url, 26), _p(f"扫码查看本告知单的最新版本：\n{url}", "small")]],
                       col_widths=[32, 142], header=False))

@@ -424,7 +424,7 @@ def render_notice_pdf(notice: Notice, *, url: str, agency: str = "") -> bytes:
         info.append(["网上自助", "、".join(c["name"] for c in notice.online_channels)])
     doc.add(pdf.table([[_p(a, "cell"), _p(b, "cell")] for a, b in info], col_widths=[28, 146], header=False))
     if notice.provisional:
-        doc.add(_p("注：标“暂定”的日期所在年度的法定节假日安排尚未公布，暂按周一至周五计算，公布后以实际为准。", "small"))
+        doc.add(_p("注：标“暂定”的日期所在年度的放假安排尚未公布，已扣除法定节假日和周六、周日，补假、调休尚未计入，公布后以实际为准。", "small"))
     doc.space(4)
     doc.add(pdf.table([[pdf.qr_image(url, 26), _p(f"扫码查看本事项的最新办事指南：\n{url}", "small")]],
                       col_widths=[32, 142], header=False))

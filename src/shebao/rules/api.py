@@ -47,7 +47,7 @@ def _parse_day(value: str, what: str) -> dt.date:
 
 class WorkdayOut(Schema):
     due: dt.date = Field(description="第 N 个工作日（YYYY-MM-DD）")
-    provisional: bool = Field(description="是否用到了尚未公布放假安排的年份（按周一至周五暂定）")
+    provisional: bool = Field(description="是否用到了尚未公布放假安排的年份（已扣除法定节假日和周休息日，补假、调休未计入，暂定）")
     explanation: str
     provisional_years: list[int] = []
 
@@ -139,7 +139,7 @@ def calendar_schedules(request):
             {"year": y, "source": s.source, "loaded": True, "holidays": sorted(s.holidays), "workdays": sorted(s.workdays)}
         )
     last = max(known) if known else None
-    note = f"{known[0]}–{last} 年的放假安排已知；{last + 1} 年起按周一至周五暂定，结果标记为 provisional。" if known else ""
+    note = f"{known[0]}–{last} 年的放假安排已知；{last + 1} 年起已扣除法定节假日和周休息日，补假、调休未计入，结果标记为 provisional（暂定）。" if known else ""
     return {"known_years": known, "loaded": loaded, "note": note}
 
 

@@ -13,7 +13,8 @@ class HolidaySchedule(models.Model):
     """One year's official holiday arrangement (国务院办公厅关于某年部分节假日安排的通知).
 
     Overrides ``chinesecalendar`` for that year; years with no schedule at all are counted
-    Monday–Friday and flagged provisional. ``revision`` grows on every save so that every worker
+    Monday–Friday less the statutory holidays of 《全国年节及纪念日放假办法》 art. 2, and flagged
+    provisional. ``revision`` grows on every save so that every worker
     process notices the change cheaply (see ``shebao.rules.selectors.get_calendar``).
     """
 

@@ -33,7 +33,7 @@ class ScheduleLoad:
         if not self.changed:
             return head + "与此前的计算相比没有日期发生变化。"
         days = "、".join(f"{d.date.isoformat()}（{d.kind_label}）" for d in self.changed)
-        prefix = "此前按周一至周五暂定，" if self.was_provisional else ""
+        prefix = "此前为暂定（已扣除法定节假日和周休息日，未含补假、调休），" if self.was_provisional else ""
         return head + f"{prefix}以下 {len(self.changed)} 个日期的工作日/休息日性质发生变化：{days}。"
 
 
@@ -49,7 +49,7 @@ def load_year_schedule(*, year: int, holidays: list, workdays: list, source: str
     """Load (or replace) one year's official holidays and make-up working days.
 
     Returns the dates whose status changed compared with what the calendar answered before —
-    for a year that was provisional, the dates where the Monday–Friday guess was wrong.
+    for a year that was provisional, the 补假, bridging and make-up working days the guess lacked.
     """
     source = (source or "").strip()
     if not source:
@@ -91,7 +91,7 @@ def load_year_schedule(*, year: int, holidays: list, workdays: list, source: str
 
 
 def delete_year_schedule(*, year: int, actor=None) -> list[DayInfo]:
-    """Remove a loaded year (it falls back to chinesecalendar, or to provisional Monday–Friday)."""
+    """Remove a loaded year (it falls back to chinesecalendar, or to provisional weekends + statutory holidays)."""
     with transaction.atomic():
         row = HolidaySchedule.objects.select_for_update().filter(year=year).first()
         if row is None:

@@ -201,7 +201,7 @@ def test_tick_command(staff, county, capsys):
 def test_recompute_provisional_cases_after_loading_2027(staff, county):
     from shebao.rules.services import load_year_schedule
 
-    # item 4 received 2026-12-21: 20 working days run into January 2027 (unknown → Mon–Fri, provisional)
+    # item 4 received 2026-12-21: 20 working days run into January 2027 (no notice yet → provisional)
     case = _intake(staff("clerk", "QY"), county, 4, at(2026, 12, 21))
     other = _intake(staff("clerk", "SY"), county, 36, at(2026, 12, 21), kind="unit")  # 即办: not provisional
     assert case.provisional is True and other.provisional is False

@@ -32,7 +32,7 @@ def test_add_working_days(client):
     data = _ok(client.get("/api/v1/calendar/add-working-days", {"start": "2026-09-28", "days": 20}))
     assert (data["due"], data["provisional"]) == ("2026-10-30", False)
     data = _ok(client.get("/api/v1/calendar/add-working-days", {"start": "2026-12-20", "days": 20}))
-    assert data["due"] == "2027-01-15" and data["provisional"] is True and "暂定" in data["explanation"]
+    assert data["due"] == "2027-01-18" and data["provisional"] is True and "暂定" in data["explanation"]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_rules_eligibility_and_validate():
 def test_calendar_add():
     out = run("calendar", "add", "2026-09-28", "20")
     assert out.splitlines()[0] == "2026-10-30"
-    assert run("calendar", "add", "2026-12-20", "20").splitlines()[0] == "2027-01-15（暂定）"
+    assert run("calendar", "add", "2026-12-20", "20").splitlines()[0] == "2027-01-18（暂定）"
     with pytest.raises(CommandError, match="不是有效日期"):
         run("calendar", "add", "2026-02-30", "1")
     assert run("calendar", "between", "2026-09-28", "2026-10-30").splitlines()[0] == "20"
@@ -63,14 +63,14 @@ def test_example_file_is_refused_unless_allowed():
         run("calendar", "load", str(EXAMPLE))
     assert not HolidaySchedule.objects.exists()
     out = run("calendar", "load", str(EXAMPLE), "--allow-example")
-    assert "2027 年节假日安排已录入" in out and "此前按周一至周五暂定" in out
+    assert "2027 年节假日安排已录入" in out and "此前为暂定" in out
     assert not selectors.get_calendar().is_working_day(dt.date(2027, 2, 8))
 
 
 def test_calendar_load_recomputes_cases(tmp_path, monkeypatch):
     path = tmp_path / "schedule-2027.yaml"
     path.write_text(
-        "year: 2027\nsource: 国办发明电〔2026〕测试号\nholidays:\n  - {from: 2027-01-01, to: 2027-01-03}\n"
+        "year: 2027\nsource: 国办发明电〔2026〕测试号\nholidays:\n  - {from: 2027-01-01, to: 2027-01-04}\n"
         "workdays: []\n",
         encoding="utf-8",
     )
@@ -78,16 +78,19 @@ def test_calendar_load_recomputes_cases(tmp_path, monkeypatch):
 
     def fake_recompute(*, actor=None):
         calls.append(actor)
-        return ["QY-2026-000001：2027-01-15 → 2027-01-18"]
+        return ["QY-2026-000001：2027-01-18 → 2027-01-19"]
 
     import shebao.cases.services as cases_services
 
     monkeypatch.setattr(cases_services, "recompute_provisional_cases", fake_recompute, raising=False)
     out = run("calendar", "load", str(path))
     assert calls == [None]
-    assert "2027-01-01（法定节假日）" in out
+    # 1/1 was already a rest day (art. 2); 1/4 is new, and 除夕 2/5, left out of this file,
+    # becomes a working day: a loaded year replaces the provisional one entirely.
+    assert "2027-01-04（法定节假日）" in out and "2027-02-05（工作日）" in out and "2027-01-01" not in out
     assert "期限已变化：QY-2026-000001" in out
-    assert HolidaySchedule.objects.get(year=2027).holidays == ["2027-01-01", "2027-01-02", "2027-01-03"]
+    loaded = HolidaySchedule.objects.get(year=2027).holidays
+    assert loaded == ["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"]
 
 
 @pytest.mark.parametrize(

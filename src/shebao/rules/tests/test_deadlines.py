@@ -66,7 +66,8 @@ def test_beyond_known_calendar_is_provisional_until_loaded():
     loaded = WorkCalendar({2027: make_year_schedule(2027, ["2027-01-01", "2027-01-04"], [], "测试")})
     again = DL.due_date(loaded, WD20, D(2026, 12, 20))
     assert not again.provisional
-    assert (ans.due, again.due) == (D(2027, 1, 15), D(2027, 1, 19))  # two more rest days → two days later
+    # 1/1 is a rest day either way (art. 2); the loaded 1/4 is one more → one day later
+    assert (ans.due, again.due) == (D(2027, 1, 18), D(2027, 1, 19))
 
 
 def test_monthly_cutoff_without_deferral_is_never_provisional():

@@ -16,8 +16,12 @@ from shebao.rules.models import BenefitParameter, HolidaySchedule
 pytestmark = pytest.mark.django_db
 D = dt.date
 
-HOLIDAYS_2027 = ["2027-01-01", "2027-02-08", "2027-02-09", "2027-02-10"]
-WORKDAYS_2027 = ["2027-02-06"]
+# A plausible (invented) notice: the art. 2 days that fall on weekdays, 补假 2/9–2/10, make-up 2/20.
+HOLIDAYS_2027 = [
+    "2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10",
+    "2027-04-05", "2027-06-09", "2027-09-15", "2027-10-01",
+]  # fmt: skip
+WORKDAYS_2027 = ["2027-02-20"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,16 +38,15 @@ def test_load_year_reports_changes_and_audits():
         year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="国办发明电〔2026〕测试号", actor="管理员甲"
     )
     assert result.created and result.was_provisional
-    assert [d.date for d in result.changed] == [
-        D(2027, 1, 1), D(2027, 2, 6), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10)
-    ]  # fmt: skip
-    assert "此前按周一至周五暂定" in result.describe()
+    # The statutory days were already rest days; only the notice's own arrangement changes anything.
+    assert [d.date for d in result.changed] == [D(2027, 2, 9), D(2027, 2, 10), D(2027, 2, 20)]
+    assert "此前为暂定" in result.describe()
     cal = selectors.get_calendar()
-    assert not cal.is_provisional(D(2027, 2, 8))
-    assert not cal.is_working_day(D(2027, 2, 8)) and cal.is_working_day(D(2027, 2, 6))
+    assert not cal.is_provisional(D(2027, 2, 9))
+    assert not cal.is_working_day(D(2027, 2, 9)) and cal.is_working_day(D(2027, 2, 20))
     event = AuditEvent.objects.filter(action="rules.calendar.load").latest("id")
     assert event.object_id == "2027" and event.actor_label == "管理员甲"
-    assert event.after["changed"][0] == "2027-01-01"
+    assert event.after["changed"][0] == "2027-02-09"
     assert verify_chain().ok
 
 
@@ -51,7 +54,7 @@ def test_reloading_a_year_reports_only_the_difference():
     services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="第一次")
     again = services.load_year_schedule(year=2027, holidays=[*HOLIDAYS_2027, "2027-02-11"], workdays=[], source="更正")
     assert not again.created and not again.was_provisional
-    assert [d.date for d in again.changed] == [D(2027, 2, 6), D(2027, 2, 11)]
+    assert [d.date for d in again.changed] == [D(2027, 2, 11), D(2027, 2, 20)]
     row = HolidaySchedule.objects.get(year=2027)
     assert row.source == "更正" and row.revision == 2
 
@@ -92,8 +95,8 @@ def test_calendar_cache_sees_changes_made_by_another_process():
 def test_delete_year_schedule():
     services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="x")
     changed = services.delete_year_schedule(year=2027, actor="管理员")
-    assert D(2027, 2, 8) in [d.date for d in changed]
-    assert selectors.get_calendar().is_provisional(D(2027, 2, 8))
+    assert D(2027, 2, 9) in [d.date for d in changed] and D(2027, 2, 8) not in [d.date for d in changed]
+    assert selectors.get_calendar().is_provisional(D(2027, 2, 9))
     with pytest.raises(NotFound):
         services.delete_year_schedule(year=2027)
 
@@ -127,7 +130,7 @@ def test_set_benefit_parameter_audited_and_validated():
 
 def test_selector_shortcuts_for_other_contexts():
     ans = selectors.add_working_days(D(2026, 12, 20), 20)
-    assert ans.provisional and ans.due == D(2027, 1, 15)
+    assert ans.provisional and ans.due == D(2027, 1, 18)
     item = {
         "no": 4,
         "statutory_limit": {"label": "法定时限", "text": "30 个工作日", "kind": "working_days", "days": 30},

@@ -75,8 +75,9 @@ def test_package_raises_outside_its_range_and_we_go_provisional():
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(D(2027, 1, 1))
     assert CAL.is_provisional(D(2027, 1, 1))
-    assert CAL.is_working_day(D(2027, 1, 1))  # Friday, provisionally a working day
+    assert not CAL.is_working_day(D(2027, 1, 1))  # Friday, but 新年 is fixed by law
     assert not CAL.is_working_day(D(2027, 1, 2))  # Saturday
+    assert CAL.is_working_day(D(2027, 1, 4))  # Monday
     assert CAL.day_info(D(2027, 1, 1)).source.startswith("暂定")
 
 
@@ -123,8 +124,13 @@ def test_loaded_schedule_overrides_and_removes_provisional():
     assert cal.is_working_day(D(2027, 2, 6))  # Saturday make-up
     assert cal.day_info(D(2027, 2, 8)).kind == "holiday"
     assert cal.source_for(2027) == "测试通知"
+    # The loaded year replaces the provisional one entirely, statutory days it omits included.
+    assert cal.is_working_day(D(2027, 2, 5)) and cal.is_working_day(D(2027, 10, 1))
     changes = CAL.changes_if_loaded(sched)
-    assert [c.date for c in changes] == [D(2027, 1, 1), D(2027, 2, 6), D(2027, 2, 8)]
+    # 1/1 and 2/8 were already rest days (art. 2); the unlisted art. 2 weekdays become working days.
+    assert [c.date for c in changes] == [
+        D(2027, 2, 5), D(2027, 2, 6), D(2027, 4, 5), D(2027, 6, 9), D(2027, 9, 15), D(2027, 10, 1)
+    ]  # fmt: skip
 
 
 def test_loaded_schedule_replaces_package_year():

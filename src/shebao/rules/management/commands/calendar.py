@@ -89,7 +89,7 @@ class Command(BaseCommand):
         self.stdout.write(f"已知放假安排：{known[0]}–{known[-1]} 年" if known else "没有已知年份。")
         for y in sorted(cal.loaded_years):
             self.stdout.write(f"  {y}（管理员录入）：{cal.source_for(y)}")
-        self.stdout.write(f"{known[-1] + 1} 年起按周一至周五暂定。" if known else "")
+        self.stdout.write(f"{known[-1] + 1} 年起暂定：已扣除法定节假日和周六、周日，补假、调休待公布后录入。" if known else "")
 
     def _load(self, path, allow_example=False, actor="命令行", **_):
         entries = read_schedule_file(path, allow_example=allow_example)
