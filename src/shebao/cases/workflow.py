@@ -297,15 +297,23 @@ def compute_clock(
             extended = cal.add_working_days(base, extension_days)
             provisional = provisional or bool(cal.provisional_years(base, extended))
     supplement = None
-    if tolerance_days:
-        supplement = cal.add_working_days(day, tolerance_days)
-        provisional = provisional or bool(cal.provisional_years(day, supplement))
     notes = {
         "statutory": statutory.explanation if statutory else "",
         "promised": promised.explanation if promised else "",
         "suspended_working_days": suspended_days,
         "extension_working_days": extension_days,
     }
+    if tolerance_days:
+        supplement = cal.add_working_days(day, tolerance_days)
+        provisional = provisional or bool(cal.provisional_years(day, supplement))
+        # The result is issued only once the tolerated materials arrive, and the applicant has until
+        # the supplement date: the office cannot be due before it (a 即办 item accepted under 容缺
+        # would otherwise be late the next morning, and its receipt would promise a day already past).
+        for key, due in (("statutory", s_due), ("promised", p_due)):
+            if due is not None and due < supplement:
+                notes[key] += f"；容缺受理：申请人可在 {supplement.isoformat()} 前补交，办结期限不早于该日。"
+        s_due = max(s_due, supplement) if s_due else s_due
+        p_due = max(p_due, supplement) if p_due else p_due
     schedules = []
     for sched in item.get("schedules") or []:
         try:

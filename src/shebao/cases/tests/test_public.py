@@ -286,7 +286,9 @@ def test_intake_checklist_for_the_form(staff, county):
     form = selectors.intake_checklist(user=staff("clerk", "SY"), item_no=36)
     tolerable = {m["name"] for m in form["materials"] if m["tolerable"]}
     assert tolerable == {"社会保险登记表", "开户许可证复印件", "法人身份证复印件"}
-    assert form["promise_allowed"] is True and form["steps"][0]["kind"] == "intake"
+    # 36's 缴费申报承诺书 is a declaration, not a 证明事项告知承诺书; item 9 carries one
+    assert form["promise_allowed"] is False and form["steps"][0]["kind"] == "intake"
+    assert selectors.intake_checklist(user=staff("clerk", "QY"), item_no=9)["promise_allowed"] is True
     form = selectors.intake_checklist(user=staff("clerk", "SBK"), item_no=40)
     assert {s["code"] for s in form["scenarios"]} == {"adult", "minor"} and form["scenario_problems"]
     assert selectors.intake_checklist(user=staff("clerk", "SBK"), item_no=40, scenario="minor")["materials"]

@@ -114,8 +114,23 @@ def test_clock_with_suspension_and_extension(cal, items):
 
 def test_clock_provisional_beyond_calendar(cal, items):
     clock = wf.compute_clock(cal, items[36], D("2026-12-31"), tolerance_days=3)
-    assert clock.promised_due == D("2026-12-31")
     assert clock.supplement_due.year == 2027 and clock.provisional is True
+    assert clock.promised_due == clock.supplement_due  # 即办, but not before the supplement date
+
+
+def test_clock_under_tolerance_is_never_due_before_the_supplement_date(cal, items):
+    # Item 36 promises 即办. Taken in on Thu 2026-12-03 with a material tolerated for 3 working
+    # days, the applicant may bring it until Tue 12-08: the promise cannot fall due before that.
+    plain = wf.compute_clock(cal, items[36], D("2026-12-03"))
+    assert plain.promised_due == D("2026-12-03")
+    clock = wf.compute_clock(cal, items[36], D("2026-12-03"), tolerance_days=3)
+    assert clock.supplement_due == D("2026-12-08") and clock.promised_due == D("2026-12-08")
+    assert "容缺受理" in clock.notes["promised"] and "2026-12-08" in clock.notes["promised"]
+    assert wf.warning_level(cal, D("2026-12-04"), clock.effective_due, warning_days=0) != wf.RED
+    # An item whose promise lies beyond the supplement date keeps it.
+    longer = wf.compute_clock(cal, items[4], D("2026-09-21"), tolerance_days=3)
+    assert longer.promised_due == wf.compute_clock(cal, items[4], D("2026-09-21")).promised_due
+    assert "容缺受理" not in longer.notes["promised"]
 
 
 def test_check_materials_messages(items):

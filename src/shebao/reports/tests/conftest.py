@@ -21,11 +21,12 @@ Q8        QY    4      recv 11/17 10:00; suspended 11/19 10:00 (still)
 S1        SY    37     recv 11/16 09:00; finished 11/26 16:00. promised 11/25, statutory 11/30. 8 wd.
                        rated 非常满意 11/27
 S2        SY    36     容缺 recv 11/09 10:00 (supply by 11/12); supplied 11/11 09:00; finished 11/11
-                       15:00. promised 11/09 (same day), no statutory. 2 wd.
+                       15:00. promised 即办, but not before the supply date: 11/12 (on time); no
+                       statutory. 2 wd.
 S3        SY    36     容缺 recv 11/10 10:00 (supply by 11/13); supplied on the last day 11/13 16:00;
-                       open → red
+                       open; promised 11/13 → red
 S4        SY    36     容缺 recv 11/20 10:00 (supply by 11/25); never supplied → terminated by the tick
-S5        SY    36     容缺 recv 11/25 09:00 (supply by 11/30); pending; promised 11/25 → red
+S5        SY    36     容缺 recv 11/25 09:00 (supply by 11/30); pending; promised 11/30 → yellow
 C1        CJ    11     recv 11/03 09:00; finished 11/03 11:00 (0 wd). rated 满意 11/03
 C2        CJ    11     recv 11/03 15:30; finished 11/04 09:30 (1 wd, late). rated 基本满意 11/05
 C3        CJ    11     recv Sat 10/10 10:00 (make-up working day); finished 10/12 09:00 (1 wd, late).

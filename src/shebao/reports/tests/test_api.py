@@ -21,15 +21,15 @@ def test_summary_for_the_director(world, api_for):
                               "finished": 6, "refused": 1, "terminated": 1, "finished_in_period": 8}
     t = body["timeliness"]
     assert (t["finished"], t["promised_counted"], t["promised_on_time"], t["statutory_counted"],
-            t["statutory_on_time"]) == (8, 8, 4, 7, 6)
-    assert t["promised_rate"] == 0.5 and t["statutory_rate"] == pytest.approx(6 / 7)
+            t["statutory_on_time"]) == (8, 8, 5, 7, 6)
+    assert t["promised_rate"] == pytest.approx(5 / 8) and t["statutory_rate"] == pytest.approx(6 / 7)
     assert t["average_working_days"] == 8.25 and t["p90_working_days"] == 24
     assert body["tolerance"] == {"total": 4, "in_time": 2, "late": 0, "pending": 1, "not_supplied": 1,
                                  "in_time_rate": pytest.approx(2 / 3)}
     assert body["ratings"]["by_level"] == {"very_satisfied": 2, "satisfied": 1, "basically_satisfied": 1,
                                            "dissatisfied": 1, "very_dissatisfied": 1}
     assert (body["ratings"]["bad"], body["ratings"]["followed_up"]) == (2, 1)
-    assert body["now"] == {"in_progress": 6, "suspended": 1, "yellow": 2, "red": 3, "awaiting_supplement": 1,
+    assert body["now"] == {"in_progress": 6, "suspended": 1, "yellow": 3, "red": 2, "awaiting_supplement": 1,
                            "open_bad_ratings": 2}
 
 

@@ -73,8 +73,8 @@ def test_timeliness_xlsx_keeps_numbers_and_formats(world, client_for):
                        "法定按时率", "平均办理用时（工作日）", "90%办理用时（工作日）"]
     assert rows[1] == ["企业保险股", 3, 3, 2, pytest.approx(2 / 3), 3, 3, 1.0, 18.0, 24]
     assert rows[2] == ["城居保险股", 3, 3, 2, pytest.approx(2 / 3), 3, 2, pytest.approx(2 / 3), pytest.approx(2 / 3), 1]
-    assert rows[3] == ["失业保险股", 2, 2, 0, 0.0, 1, 1, 1.0, 5.0, 8]
-    assert rows[4] == ["合计", 8, 8, 4, 0.5, 7, 6, pytest.approx(6 / 7), 8.25, 24]
+    assert rows[3] == ["失业保险股", 2, 2, 1, 0.5, 1, 1, 1.0, 5.0, 8]
+    assert rows[4] == ["合计", 8, 8, 5, pytest.approx(5 / 8), 7, 6, pytest.approx(6 / 7), 8.25, 24]
     assert ws["E2"].number_format == "0.0%" and ws["I2"].number_format == "0.0"
     assert len(rows) == 5
 
@@ -87,8 +87,9 @@ def test_warnings_xlsx_and_csv(world, client_for):
     assert rows[0] == ["办件编号", "事项", "股室", "状态", "当前环节", "受理时间", "办结期限", "预警", "超期工作日"]
     assert [r[0] for r in rows[1:]] == [world.no(n) for n in ("S3", "Q5", "S5", "C5", "C6")]
     s3 = rows[1]
+    # 即办 under 容缺: due on the supply date 11/13, not on the day of receipt
     assert s3[1:8] == ["36. 失业保险用人单位新参保", "失业保险股", "办理中", "审核", dt.datetime(2026, 11, 10, 10, 0),
-                       dt.datetime(2026, 11, 10, 0, 0), "红牌超期"]
+                       dt.datetime(2026, 11, 13, 0, 0), "红牌超期"]
     assert isinstance(s3[8], int) and s3[8] > 0  # working days overdue as of today
     assert ws["F2"].number_format == "yyyy-mm-dd hh:mm" and ws["G2"].number_format == "yyyy-mm-dd"
     # C5 was received at 23:30 Beijing time: the export shows Beijing time, not UTC
@@ -96,7 +97,7 @@ def test_warnings_xlsx_and_csv(world, client_for):
     lines = _csv(c, f"/reports/export/warnings.csv?{NOV}")
     assert lines[0] == rows[0]
     assert lines[1][:8] == [world.no("S3"), "36. 失业保险用人单位新参保", "失业保险股", "办理中", "审核", "2026-11-10 10:00",
-                            "2026-11-10", "红牌超期"]
+                            "2026-11-13", "红牌超期"]
     assert lines[5][:8] == [world.no("C6"), "11. 城乡居民基本养老保险参保登记", "城居保险股", "办理中", "审核",
                             "2026-12-01 00:30", "2026-12-01", "黄牌预警"]
     assert lines[5][8] == "0"
@@ -109,9 +110,9 @@ def test_csv_rates_and_empty_values(world, client_for):
         ["4. 企业养老保险正常退休资格审批", "2", "2", "1", "50.0%", "2", "2", "100.0%", "22.5", "24"],
         ["7. 企业养老保险待遇核定", "1", "1", "1", "100.0%", "1", "1", "100.0%", "9.0", "9"],
         ["11. 城乡居民基本养老保险参保登记", "3", "3", "2", "66.7%", "3", "2", "66.7%", "0.7", "1"],
-        ["36. 失业保险用人单位新参保", "1", "1", "0", "0.0%", "0", "0", "", "2.0", "2"],  # no statutory limit
+        ["36. 失业保险用人单位新参保", "1", "1", "1", "100.0%", "0", "0", "", "2.0", "2"],  # no statutory limit
         ["37. 失业保险待遇核定给付", "1", "1", "0", "0.0%", "1", "1", "100.0%", "8.0", "8"],
-        ["合计", "8", "8", "4", "50.0%", "7", "6", "85.7%", "8.2", "24"],
+        ["合计", "8", "8", "5", "62.5%", "7", "6", "85.7%", "8.2", "24"],
     ]
 
 
@@ -139,7 +140,7 @@ def test_csv_of_periods_ratings_and_hours(world, client_for):
     lines = _csv(c, f"/reports/export/tolerance.csv?{NOV}")
     assert lines[1] == ["失业保险股", "4", "2", "0", "1", "1", "66.7%"]
     lines = _csv(c, f"/reports/export/overdue.csv?{NOV}")
-    assert [r[0] for r in lines[1:]] == [world.no(n) for n in ("Q1", "C2", "S2", "S1")]
+    assert [r[0] for r in lines[1:]] == [world.no(n) for n in ("Q1", "C2", "S1")]
     assert lines[1][3:] == ["2026-09-21 10:00", "2026-11-02 10:00", "2026-10-30", "1"]
 
 

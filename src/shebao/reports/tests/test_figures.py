@@ -97,8 +97,9 @@ def test_timeliness_by_department(world, county):
     assert qy.avg_days == pytest.approx(18.0)
     assert qy.p90_days == 24
     sy = rows["失业保险股"]
-    # S1 late vs promised 11/25, on time vs statutory 11/30; S2 late (same-day promise), no statutory limit
-    assert (sy.finished, sy.promised_n, sy.promised_ok, sy.statutory_n, sy.statutory_ok) == (2, 2, 0, 1, 1)
+    # S1 late vs promised 11/25, on time vs statutory 11/30; S2 on time (即办 under 容缺: due on the
+    # supply date 11/12, finished 11/11), no statutory limit
+    assert (sy.finished, sy.promised_n, sy.promised_ok, sy.statutory_n, sy.statutory_ok) == (2, 2, 1, 1, 1)
     assert sy.hist == {8: 1, 2: 1} and sy.avg_days == pytest.approx(5.0) and sy.p90_days == 8
     cj = rows["城居保险股"]
     # C1 same day; C2 next day (late); C4 received Sunday, due and finished Monday (on time)
@@ -106,11 +107,11 @@ def test_timeliness_by_department(world, county):
     assert cj.hist == {0: 1, 1: 2} and cj.avg_days == pytest.approx(2 / 3) and cj.p90_days == 1
     assert list(rows) == ["企业保险股", "城居保险股", "失业保险股"]
     t = d.timeliness_total
-    assert (t.finished, t.promised_n, t.promised_ok, t.statutory_n, t.statutory_ok) == (8, 8, 4, 7, 6)
-    assert t.promised_rate == pytest.approx(0.5) and t.statutory_rate == pytest.approx(6 / 7)
+    assert (t.finished, t.promised_n, t.promised_ok, t.statutory_n, t.statutory_ok) == (8, 8, 5, 7, 6)
+    assert t.promised_rate == pytest.approx(5 / 8) and t.statutory_rate == pytest.approx(6 / 7)
     assert t.avg_days == pytest.approx(66 / 8)  # 21+24+9+8+2+0+1+1
     assert t.p90_days == 24  # nearest rank: the 8th of 8 (ceil(7.2))
-    assert t.overdue == 4
+    assert t.overdue == 3  # Q1, C2, S1
 
 
 def test_timeliness_across_the_holiday_in_october(world, county):
@@ -127,7 +128,7 @@ def test_timeliness_by_item(world, county):
         "4. 企业养老保险正常退休资格审批": (2, 1, 2, 24),
         "7. 企业养老保险待遇核定": (1, 1, 1, 9),
         "11. 城乡居民基本养老保险参保登记": (3, 2, 2, 1),
-        "36. 失业保险用人单位新参保": (1, 0, 0, 2),
+        "36. 失业保险用人单位新参保": (1, 1, 0, 2),
         "37. 失业保险待遇核定给付": (1, 0, 1, 8),
     }
 
@@ -171,11 +172,11 @@ def test_ratings(world, county):
 def test_snapshot_and_warning_list(world, county):
     d = dash(county)
     s = d.snapshot
-    assert (s.in_progress, s.suspended, s.red, s.yellow, s.awaiting_supplement, s.open_bad_ratings) == (6, 1, 3, 2, 1, 2)
-    # red first, by due date: S3 (11/10), Q5 (11/24), S5 (11/25); then yellow C5 (11/30), C6 (12/01)
+    assert (s.in_progress, s.suspended, s.red, s.yellow, s.awaiting_supplement, s.open_bad_ratings) == (6, 1, 2, 3, 1, 2)
+    # red first, by due date: S3 (11/13), Q5 (11/24); then yellow S5 and C5 (11/30), C6 (12/01)
     assert [c.case_no for c in d.warnings] == [world.no(n) for n in ("S3", "Q5", "S5", "C5", "C6")]
-    # working days overdue as of 11/30: S3 (11/10, 11/30] = 14; Q5 (11/24, 11/30] = 4; S5 = 3
-    assert [c.overdue_days for c in d.warnings] == [14, 4, 3, 0, 0]
+    # working days overdue as of 11/30: S3 (11/13, 11/30] = 11; Q5 (11/24, 11/30] = 4
+    assert [c.overdue_days for c in d.warnings] == [11, 4, 0, 0, 0]
 
 
 def test_overdue_finished(world, county):
@@ -184,7 +185,6 @@ def test_overdue_finished(world, county):
     assert rows == [
         (world.no("Q1"), "2026-10-30", "2026-11-02", 1),
         (world.no("C2"), "2026-11-03", "2026-11-04", 1),
-        (world.no("S2"), "2026-11-09", "2026-11-11", 2),
         (world.no("S1"), "2026-11-25", "2026-11-26", 1),
     ]
 

@@ -58,10 +58,10 @@ def test_director_page_figures_links_and_charts(world, client_for):
     # key figures
     assert "收件 14 受理 13 · 不予受理 1" in text
     assert "本期办结 8" in text
-    assert "承诺按时率 50.0% 4/8 件" in text
+    assert "承诺按时率 62.5% 5/8 件" in text
     assert "法定按时率 85.7% 6/7 件" in text
     assert "平均办理用时 8.2 工作日 · 90% 在 24 个工作日内" in text
-    assert "红牌超期 3" in text and "黄牌预警 2" in text
+    assert "红牌超期 2" in text and "黄牌预警 3" in text
     # every red/yellow case links to the workbench
     for name in ("S3", "Q5", "S5", "C5", "C6"):
         assert f'<a href="/workbench/cases/{world.no(name)}/">{world.no(name)}</a>' in html
