@@ -144,3 +144,11 @@ def test_check_materials_messages(items):
     assert any("状态" in p for p in bad.problems)
     none = wf.check_materials(items[10], scenario="x", given=[("a", "received")], tolerance=False, refuse=False)
     assert any("不区分情形" in p for p in none.problems) and any("没有申报材料清单" in p for p in none.problems)
+
+
+def test_item_34_is_judged_by_its_promise_not_by_即时受理(cal, items):
+    # 即时受理 is when the application is accepted, not when it is finished (the procedure runs
+    # through 市工伤审批): no statutory completion date, the 15 working days promised decide.
+    clock = wf.compute_clock(cal, items[34], D("2026-11-02"))
+    assert clock.statutory_due is None
+    assert clock.promised_due == cal.add_working_days(D("2026-11-02"), 15) == clock.effective_due
