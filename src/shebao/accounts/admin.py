@@ -11,5 +11,12 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are listed and revoked here; they are made by ``shebao token create USER``, which
+    shows the key once. An admin form would store a row without a key (nothing could use it) and a
+    second one would collide on the empty hash."""
+
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
     readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -7,6 +7,8 @@ and every rule live in ``shebao.cases.services.public``; these views show its Ch
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +21,10 @@ MISSING_INPUT = "请填写办件编号和申请人证件号码后六位（或回
 
 
 def _credentials(data) -> tuple[str, str]:
-    return (data.get("case_no") or "").strip().upper()[:32], (data.get("id_suffix") or "").strip().upper()[:8]
+    # NFKC: Chinese input methods type full-width letters, digits and dashes (QY－2026－000001, 12002６).
+    case_no = unicodedata.normalize("NFKC", data.get("case_no") or "").strip().upper()[:32]
+    suffix = unicodedata.normalize("NFKC", data.get("id_suffix") or "").strip().upper()[:8]
+    return case_no, suffix
 
 
 def _ctx(case_no: str = "", **extra) -> dict:

@@ -165,11 +165,13 @@ def _monthly_cutoff(cal: WorkCalendar, limit: Mapping, received: dt.date) -> tup
         nominal, due = cutoff(y, m)
         moved_month = True
     text = f"每月 {day} 日前办结："
-    text += (
-        f"受理日 {received.isoformat()} 已过本月截止日，按下月 {nominal.isoformat()} 截止。"
-        if moved_month
-        else f"受理日 {received.isoformat()} 在本月截止日之前，本月 {nominal.isoformat()} 截止。"
-    )
+    if moved_month:
+        text += f"受理日 {received.isoformat()} 已过本月截止日，按下月 {nominal.isoformat()} 截止。"
+    elif received <= nominal:
+        text += f"受理日 {received.isoformat()} 在本月截止日之前，本月 {nominal.isoformat()} 截止。"
+    else:  # after the 25th itself, but the 25th was a rest day and the cut-off moved past today
+        text += (f"受理日 {received.isoformat()} 晚于本月 {nominal.isoformat()}，但本月截止日顺延至 "
+                 f"{due.isoformat()}，仍按本月截止。")
     if deferral and due != nominal:
         text += (
             f"{nominal.isoformat()} 为{cal.day_info(nominal).kind_label}，按“节假日顺延”"

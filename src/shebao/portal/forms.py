@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
+from django.utils import timezone
 
 from shebao.domain import retirement as R
 
@@ -34,6 +36,8 @@ class BirthMonthField(forms.CharField):
         value = super().clean(value)
         if not value:
             return value
+        # Chinese input methods type full-width digits and dashes (１９６６－０５).
+        value = unicodedata.normalize("NFKC", value).strip()
         m = MONTH_RE.match(value)
         if m:
             value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
@@ -41,6 +45,9 @@ class BirthMonthField(forms.CharField):
             y, mo = R.parse_year_month(value)
         except R.RetirementError as exc:
             raise forms.ValidationError(str(exc)) from None
+        today = timezone.localdate()
+        if (y, mo) > (today.year, today.month):
+            raise forms.ValidationError(f"出生年月 {y:04d}-{mo:02d} 晚于本月，请按身份证上的出生年月填写。")
         return f"{y:04d}-{mo:02d}"
 
 

@@ -112,3 +112,11 @@ def test_token_last_used_is_stamped_at_most_once_a_minute(county):
     ApiToken.objects.filter(user=user).update(last_used_at=old)
     user_for_token(token)
     assert ApiToken.objects.get(user=user).last_used_at > old + dt.timedelta(minutes=1)
+
+
+def test_the_admin_lists_tokens_but_makes_none(client, staff):
+    client.force_login(staff("admin"))
+    assert client.get("/admin/accounts/apitoken/").status_code == 200
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    assert client.post("/admin/accounts/apitoken/add/", {"name": "x"}).status_code == 403
+    assert not ApiToken.objects.exists()

@@ -8,6 +8,7 @@ per client IP in the database, so the limit holds across every worker and machin
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -52,8 +53,9 @@ def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.dat
     transaction, so that the count survives the error raised)."""
     ip = (ip or "unknown")[:64]
     check_public_rate(ip, now)
-    no = (case_no or "").strip().upper()
-    secret = (secret or "").strip().upper()
+    # NFKC: full-width letters, digits and dashes from a Chinese input method read as typed.
+    no = unicodedata.normalize("NFKC", case_no or "").strip().upper()
+    secret = unicodedata.normalize("NFKC", secret or "").strip().upper()
     case = (
         Case.objects.select_related("county", "department", "item_version").filter(case_no=no).first()
         if no and len(secret) >= 6 else None

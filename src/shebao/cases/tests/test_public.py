@@ -406,3 +406,14 @@ def test_track_marks_the_shown_date_provisional_only_while_it_may_move(client, s
     case = _finish(staff, case)
     assert case.status == "finished"
     assert "暂定" not in _track_page(client, case)
+
+
+def test_track_reads_full_width_input_as_typed(client, api, staff, county):
+    case = _accept(staff, county)
+    full_width = {ord(c): ord(c) + 0xFEE0 for c in "0123456789"} | {ord("-"): "－"}
+    wide_no, wide_suffix = case.case_no.translate(full_width), case.applicant_id[-6:].translate(full_width)
+    assert wide_no != case.case_no
+    r = client.post("/track/", {"case_no": wide_no, "id_suffix": wide_suffix})
+    assert r.status_code == 200 and f'id="result-h">办件 {case.case_no}' in r.content.decode()
+    r = api(None).get("/api/v1/track", {"case_no": wide_no, "id_suffix": wide_suffix})
+    assert r.status_code == 200 and r.json()["case_no"] == case.case_no

@@ -506,3 +506,11 @@ def test_estimate_parameters_read_as_a_resident_writes_them(client):
     assert "多个公开来源一致转引的官方公布数" in text
     assert "40%" in text  # the spouse's share, not 0.4000 比例
     assert "估算，仅供参考。以上为估算" not in text
+
+
+def test_retirement_check_reads_full_width_digits_and_refuses_a_future_birth_month(client):
+    wide = client.post("/self-check/retirement/", {"birth": "１９７１－０４", "group": "female55"})
+    plain = client.post("/self-check/retirement/", {"birth": "1971-04", "group": "female55"})
+    assert wide.status_code == plain.status_code == 200 and "55 岁 4 个月" in text_of(wide)
+    r = client.post("/self-check/retirement/", {"birth": "2030-01", "group": "male"})
+    assert r.status_code == 422 and "晚于本月" in text_of(r)
