@@ -89,20 +89,30 @@ class HolidayScheduleAdmin(admin.ModelAdmin):
         saved = HolidaySchedule.objects.get(year=result.year)
         obj.pk, obj.revision, obj.loaded_at = saved.pk, saved.revision, saved.loaded_at
         messages.info(request, result.describe())
-        try:
-            from shebao.cases.services import recompute_provisional_cases  # provided by the cases context
-
-            report = recompute_provisional_cases(actor=request.user)
-            messages.info(request, f"已重算依赖暂定工作日的办件：{report}")
-        except (ImportError, AttributeError):
-            pass
+        _recompute(request, [result.year])
 
     def delete_model(self, request, obj):
         services.delete_year_schedule(year=obj.year, actor=request.user)
+        _recompute(request, [obj.year])
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.delete_year_schedule(year=obj.year, actor=request.user)
+        years = [obj.year for obj in queryset]
+        for year in years:
+            services.delete_year_schedule(year=year, actor=request.user)
+        _recompute(request, years)
+
+
+def _recompute(request, years: list[int]) -> None:
+    """Move the open cases' due dates to the calendar just changed, and say which moved."""
+    try:
+        from shebao.cases.services import recompute_provisional_cases  # provided by the cases context
+    except (ImportError, AttributeError):
+        return
+    changed = recompute_provisional_cases(actor=request.user, years=years)
+    if changed:
+        messages.info(request, f"已按新的节假日安排重算 {len(changed)} 件在办办件的期限：" + "、".join(changed))
+    else:
+        messages.info(request, "在办办件的期限均无变化。")
 
 
 class BenefitParameterForm(forms.ModelForm):

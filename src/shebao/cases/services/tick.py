@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shebao.cases import workflow as wf
@@ -105,17 +107,25 @@ def run_tick(*, now: dt.datetime | None = None) -> dict:
     return report
 
 
-def recompute_provisional_cases(*, actor=None) -> list[str]:
-    """Recompute the due dates of open cases whose dates were provisional; the numbers that changed.
+def recompute_provisional_cases(*, actor=None, years: Iterable[int] = ()) -> list[str]:
+    """Recompute the due dates of open cases whose dates were provisional, and of those whose
+    counted days run through one of ``years``; the numbers that changed.
 
-    Called by ``shebao calendar load`` after a year's official schedule is loaded: the suspended
-    working days are recounted and the statutory, promised, extended and 容缺 dates recomputed on
-    the new calendar.
+    Called after a year's schedule is loaded, corrected or deleted (``shebao calendar load``, the
+    admin): the suspended working days are recounted and the statutory, promised, extended and 容缺
+    dates recomputed on the new calendar. ``years`` matters for a correction: the cases counted on
+    the first version of a loaded year are no longer provisional, yet their dates move too.
     """
     cal = common.get_calendar()
     now = timezone.now()
     changed: list[str] = []
-    for case in _open_cases().filter(provisional=True).prefetch_related("materials", "suspensions"):
+    touched = Q(provisional=True)
+    for year in sorted(set(years)):
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        reaches = (Q(statutory_due__gte=first) | Q(promised_due__gte=first) | Q(extended_due__gte=first)
+                   | Q(supplement_due__gte=first))
+        touched |= Q(received_at__lt=_start_of_day_after(last)) & reaches
+    for case in _open_cases().filter(touched).prefetch_related("materials", "suspensions"):
         paused = 0
         for s in case.suspensions.all():
             if s.ended_at is not None:
@@ -141,6 +151,11 @@ def recompute_provisional_cases(*, actor=None) -> list[str]:
                          after=common.snapshot(case))
         changed.append(case.case_no)
     return changed
+
+
+def _start_of_day_after(day: dt.date) -> dt.datetime:
+    """Midnight (local time) after ``day``: received before it means received on or before ``day``."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone())
 
 
 def run_tick_with_lease(holder: str, *, now: dt.datetime | None = None) -> dict | None:

@@ -217,6 +217,32 @@ def test_recompute_provisional_cases_after_loading_2027(staff, county):
     assert services.recompute_provisional_cases() == []
 
 
+def test_a_corrected_schedule_moves_the_cases_counted_on_its_first_version(staff, county):
+    from shebao.rules.services import delete_year_schedule, load_year_schedule
+
+    case = _intake(staff("clerk", "QY"), county, 4, at(2026, 12, 21))
+    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03"], workdays=[], source="第一版")
+    assert services.recompute_provisional_cases(years=[2027]) == [case.case_no]
+    case.refresh_from_db()
+    first = case.statutory_due
+    assert case.provisional is False
+    # The notice is corrected: 1/4 is a holiday too. The case is no longer provisional, but its
+    # dates were counted on the first version and must move.
+    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"], workdays=[],
+                       source="更正版")
+    assert services.recompute_provisional_cases(years=[2027]) == [case.case_no]
+    case.refresh_from_db()
+    assert case.statutory_due > first
+    # Deleting the year makes it provisional again.
+    delete_year_schedule(year=2027)
+    assert services.recompute_provisional_cases(years=[2027]) == [case.case_no]
+    case.refresh_from_db()
+    assert case.provisional is True
+    # A case whose counted days never reach 2027 is left alone.
+    early = _intake(staff("clerk", "QY"), county, 4, at(2026, 9, 21))
+    assert early.case_no not in services.recompute_provisional_cases(years=[2027])
+
+
 def test_statutory_none_and_on_complete_have_no_due(staff, county):
     case = _intake(staff("clerk", "QY"), county, 6, at(2026, 9, 21))  # 材料齐全及时受理
     assert case.statutory_due is None and case.promised_due is None and case.warning == "normal"

@@ -73,3 +73,26 @@ def test_admin_edits_a_parameter(admin_client):
         {"label": row.label, "value": "7123.5", "unit": "元/月", "source": "", "confirmed": "on", "note": ""},
     )
     assert resp.status_code == 200 and "必须填写出处" in resp.content.decode()
+
+
+def test_admin_says_which_open_cases_a_correction_moved(admin_client, staff, county):
+    from django.contrib.messages import get_messages
+
+    from shebao.cases.models import Case
+    from shebao.cases.services import Applicant, MaterialEntry, intake_case
+    from shebao.cases.tests.conftest import applicant_for, materials_of
+    from shebao.testing.factories import at
+
+    case = intake_case(user=staff("clerk", "QY"), item_no=4, scenario=None, applicant=Applicant(**applicant_for("person")),
+                       materials=[MaterialEntry(m["name"], m["status"]) for m in materials_of(county, 4)],
+                       now=at(2026, 12, 21))
+    form = {"year": 2027, "source": "第一版", "holidays_text": "2027-01-01, 2027-01-02, 2027-01-03", "workdays_text": ""}
+    admin_client.post("/admin/rules/holidayschedule/add/", form)
+    row = HolidaySchedule.objects.get(year=2027)
+    first = Case.objects.get(pk=case.pk).statutory_due
+    resp = admin_client.post(f"/admin/rules/holidayschedule/{row.pk}/change/",
+                             {"source": "更正版", "holidays_text": "2027-01-01, 2027-01-02, 2027-01-03, 2027-01-04",
+                              "workdays_text": ""}, follow=True)
+    said = " ".join(str(m) for m in get_messages(resp.wsgi_request)) + resp.content.decode()
+    assert f"重算 1 件在办办件的期限：{case.case_no}" in said
+    assert Case.objects.get(pk=case.pk).statutory_due > first

@@ -76,15 +76,15 @@ def test_calendar_load_recomputes_cases(tmp_path, monkeypatch):
     )
     calls = []
 
-    def fake_recompute(*, actor=None):
-        calls.append(actor)
+    def fake_recompute(*, actor=None, years=()):
+        calls.append((actor, list(years)))
         return ["QY-2026-000001：2027-01-18 → 2027-01-19"]
 
     import shebao.cases.services as cases_services
 
     monkeypatch.setattr(cases_services, "recompute_provisional_cases", fake_recompute, raising=False)
     out = run("calendar", "load", str(path))
-    assert calls == [None]
+    assert calls == [(None, [2027])]
     # 1/1 was already a rest day (art. 2); 1/4 is new, and 除夕 2/5, left out of this file,
     # becomes a working day: a loaded year replaces the provisional one entirely.
     assert "2027-01-04（法定节假日）" in out and "2027-02-05（工作日）" in out and "2027-01-01" not in out

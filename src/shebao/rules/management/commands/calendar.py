@@ -26,13 +26,13 @@ def _day(value: str, what: str) -> dt.date:
         raise CommandError(f"{what}“{value}”不是有效日期，格式应为 YYYY-MM-DD。") from None
 
 
-def recompute_cases(actor=None):
-    """Ask the cases context to recompute provisional due dates, if it provides the hook."""
+def recompute_cases(actor=None, years=()):
+    """Ask the cases context to recompute the due dates the loaded years move, if it provides the hook."""
     try:
         from shebao.cases.services import recompute_provisional_cases
     except (ImportError, AttributeError):
         return None
-    return recompute_provisional_cases(actor=actor)
+    return recompute_provisional_cases(actor=actor, years=years)
 
 
 class Command(BaseCommand):
@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 year=entry.year, holidays=entry.holidays, workdays=entry.workdays, source=entry.source, actor=actor
             )
             self.stdout.write(result.describe())
-        report = recompute_cases(actor=None)
+        report = recompute_cases(actor=None, years=[entry.year for entry in entries])
         if report is None:
             self.stdout.write("（办件模块尚未提供重算接口，未重算办件期限。）")
             return
