@@ -37,6 +37,11 @@ class ItemForm(forms.ModelForm):
             raise forms.ValidationError(
                 ["{}：{}".format(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
             ) from exc
+        if self.instance and self.instance.pk:
+            try:
+                services.check_item_update(item=self.instance, data=data)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.problems or [exc.message]) from exc
         return data
 
 

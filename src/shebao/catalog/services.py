@@ -122,18 +122,33 @@ def load_catalog(*, loaded: LoadedCatalog, actor=None) -> LoadReport:
 
 
 @transaction.atomic
-def update_item(*, item: Item, data: dict, actor) -> Item:
-    """Replace an item's content (admin editing); validated, versioned and audited."""
+def check_item_update(*, item: Item, data: dict) -> tuple[dict, Department, Category]:
+    """The validated content, department and category of an edit of ``item``, or ``DomainError``
+    saying what is wrong. Writes nothing: the admin form asks it first, so that a refused edit
+    stays on the form with its message instead of being reported as saved."""
     try:
         validated = ItemSchema.model_validate(data).model_dump(mode="json")
     except Exception as exc:  # pydantic.ValidationError, with its field paths
         raise DomainError(f"事项内容不符合规范：{exc}") from exc
     if validated["no"] != item.no:
-        raise DomainError("不能修改事项序号。")
+        raise DomainError(f"不能修改事项序号（本事项为 {item.no}）。")
     department = Department.objects.filter(county=item.county, code=validated["department"]).first()
     category = Category.objects.filter(county=item.county, code=validated["category"]).first()
-    if department is None or category is None:
-        raise DomainError("办理部门或业务领域编码不存在。")
+    problems = []
+    if department is None:
+        codes = "、".join(Department.objects.filter(county=item.county).values_list("code", flat=True))
+        problems.append(f"办理部门编码“{validated['department']}”不存在（可用：{codes}）")
+    if category is None:
+        codes = "、".join(Category.objects.filter(county=item.county).values_list("code", flat=True))
+        problems.append(f"业务领域编码“{validated['category']}”不存在（可用：{codes}）")
+    if problems:
+        raise DomainError("；".join(problems) + "。", problems=problems)
+    return validated, department, category
+
+
+def update_item(*, item: Item, data: dict, actor) -> Item:
+    """Replace an item's content (admin editing); validated, versioned and audited."""
+    validated, department, category = check_item_update(item=item, data=data)
     before = item.data
     checksum = checksum_of(validated)
     iv, _ = ItemVersion.objects.get_or_create(item=item, checksum=checksum, defaults={"data": validated})

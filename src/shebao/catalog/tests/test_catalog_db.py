@@ -108,6 +108,14 @@ def test_admin_edit_is_validated_versioned_and_audited(county, client, django_us
     assert resp.status_code == 200 and "statutory_limit" in resp.content.decode()
     resp = client.post(url, {"content": "{not json"})
     assert "JSON 格式错误" in resp.content.decode()
+    # A well-formed edit naming a department that does not exist stays on the form, not "saved"
+    data = copy.deepcopy(item.data)
+    data["department"] = "XX"
+    resp = client.post(url, {"content": json.dumps(data, ensure_ascii=False)})
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "办理部门编码“XX”不存在" in html and "成功" not in html
+    item.refresh_from_db()
+    assert item.data["department"] != "XX"
 
 
 def test_current_item_is_kept_per_process_while_unchanged_and_bounded(county, monkeypatch, django_assert_num_queries):
