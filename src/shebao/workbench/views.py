@@ -190,6 +190,18 @@ def intake(request):
             return redirect("workbench:case", case_no=case.case_no)
     else:
         status = 400
+        if data.item_no is not None and not ctx.get("item_error"):
+            # The page's own checks failed: add what the service would say too, so one round of
+            # corrections is enough (an invalid agent ID must not wait for the consent box).
+            found = services.intake_problems(
+                user=request.user, item_no=data.item_no, scenario=data.scenario or None,
+                applicant=data.applicant(), materials=data.materials(), tolerance=data.outcome == "tolerance",
+                refuse=data.outcome == "refuse", refusal_reasons=data.refusal_reasons(),
+            )
+            more, general = problems_by_field(found, [m["name"] for m in ctx.get("materials", [])])
+            for key, msgs in more.items():
+                errors.setdefault(key, []).extend(m for m in msgs if m not in errors.get(key, []))
+            ctx["general_errors"] = general
     ctx["errors"] = errors
     anchors = dict(_FIELD_ANCHORS)
     for row in ctx.get("materials", []):

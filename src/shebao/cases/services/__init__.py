@@ -10,7 +10,7 @@ Split by concern to keep each module short; import everything from here::
 
 from shebao.cases.services.actions import perform_action
 from shebao.cases.services.handover import hand_over_cases
-from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case
+from shebao.cases.services.intake import Applicant, MaterialEntry, intake_case, intake_problems
 from shebao.cases.services.leases import acquire_lease, release_lease
 from shebao.cases.services.notify import (
     deliver_notification,
@@ -38,6 +38,7 @@ __all__ = [
     "deliver_pending",
     "hand_over_cases",
     "intake_case",
+    "intake_problems",
     "perform_action",
     "queue_notification",
     "rate_case",

@@ -171,6 +171,43 @@ def _query_code() -> str:
     return "".join(secrets.choice(QUERY_CODE_CHARS) for _ in range(8))
 
 
+def intake_problems(*, user, item_no: int, scenario: str | None, applicant: Applicant,
+                    materials: Sequence[MaterialEntry], tolerance: bool = False, refuse: bool = False,
+                    refusal_reasons: Sequence[str] = (), now: dt.datetime | None = None) -> list[str]:
+    """Everything :func:`intake_case` would refuse in this form, without taking anything in: the
+    intake page lists it next to its own checks, so the clerk corrects the form in one go."""
+    profile = common.require_profile(user)
+    try:
+        *_, problems = _checked(profile=profile, item_no=item_no, scenario=scenario, applicant=applicant,
+                                materials=materials, tolerance=tolerance, refuse=refuse,
+                                refusal_reasons=refusal_reasons, today=common.today_of(common.now_or(now)))
+    except DomainError as exc:
+        return exc.problems or [exc.message]
+    return problems
+
+
+def _checked(*, profile, item_no, scenario, applicant, materials, tolerance, refuse, refusal_reasons, today):
+    """The item, the applicant's and the materials' checks, and every problem found in them."""
+    item = current_item(county_id=profile.county_id, no=item_no)
+    if item is None or item.current_version is None:
+        raise DomainError(f"未找到序号为 {item_no} 的服务事项。", problems=[f"事项 {item_no} 不存在或已停用。"])
+    why = act_denial(profile, county_id=item.county_id, department_id=item.department_id, action="intake")
+    if why:
+        raise PermissionDenied(why if "股室" not in why else f"事项 {item_no} 由{item.department.short_name}受理，{why}")
+    valid = _check_applicant(applicant, today)
+    check = wf.check_materials(
+        item.current_version.data,
+        scenario=scenario,
+        given=[(m.name, m.status) for m in materials],
+        tolerance=tolerance,
+        refuse=refuse,
+    )
+    problems = valid.problems + check.problems
+    if refuse and not any(r and r.strip() for r in refusal_reasons):
+        problems.append("不予受理必须写明理由。")
+    return item, valid, check, problems
+
+
 def intake_case(
     *,
     user,
@@ -214,28 +251,13 @@ def intake_case(
                                    refuse=refuse, refusal_reasons=list(refusal_reasons))
         if (earlier := _earlier_submission(submission_key, user, fingerprint)) is not None:
             return earlier
-    item = current_item(county_id=profile.county_id, no=item_no)
-    if item is None or item.current_version is None:
-        raise DomainError(f"未找到序号为 {item_no} 的服务事项。", problems=[f"事项 {item_no} 不存在或已停用。"])
-    why = act_denial(profile, county_id=item.county_id, department_id=item.department_id, action="intake")
-    if why:
-        raise PermissionDenied(why if "股室" not in why else f"事项 {item_no} 由{item.department.short_name}受理，{why}")
-
-    version = item.current_version
-    valid = _check_applicant(applicant, today)
-    check = wf.check_materials(
-        version.data,
-        scenario=scenario,
-        given=[(m.name, m.status) for m in materials],
-        tolerance=tolerance,
-        refuse=refuse,
-    )
-    problems = valid.problems + check.problems
-    reasons = [r.strip() for r in refusal_reasons if r and r.strip()]
-    if refuse and not reasons:
-        problems.append("不予受理必须写明理由。")
+    item, valid, check, problems = _checked(profile=profile, item_no=item_no, scenario=scenario, applicant=applicant,
+                                            materials=materials, tolerance=tolerance, refuse=refuse,
+                                            refusal_reasons=refusal_reasons, today=today)
     if problems:
         raise DomainError(f"受理信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
+    version = item.current_version
+    reasons = [r.strip() for r in refusal_reasons if r and r.strip()]
 
     steps = wf.build_steps(version.data.get("procedure", {}).get("steps") or [])
     front_desk = intakes_everywhere(profile)

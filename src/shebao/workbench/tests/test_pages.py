@@ -652,3 +652,14 @@ def test_a_form_submitted_twice_is_taken_in_once(login):
     assert other != key
     assert c.post("/workbench/intake/", {**data, "submission_key": other}).status_code == 302
     assert Case.objects.count() == 2
+
+
+def test_the_intake_page_lists_every_problem_in_one_round(login):
+    c = login("clerk", "SY")
+    data = intake_post(36, statuses={"社会保险登记表": "missing"}, outcome="tolerance", consent=False,
+                       agent_name="王五", agent_id_number="140522199001011234")
+    r = c.post("/workbench/intake/", data)
+    page = html(r)
+    assert r.status_code == 400
+    assert "须经申请人同意" in page and "经办人（代理人）身份证号码无效" in page
+    assert not Case.objects.exists()
