@@ -355,6 +355,7 @@ class MaterialLine:
     tolerance_days: int | None
     text: str = ""
     optional_when: str | None = None
+    not_when: str | None = None
 
     def with_status(self, status: str) -> MaterialLine:
         return replace(self, status=status)
@@ -425,6 +426,7 @@ def check_materials(
                     tolerance_days=int(tol["working_days"]) if tol else None,
                     text=m.get("text") or m["name"],
                     optional_when=m.get("optional_when"),
+                    not_when=m.get("not_when"),
                 )
             )
     by_name = {m.name: i for i, m in enumerate(lines)}
@@ -457,6 +459,10 @@ def check_materials(
                 continue
         lines[by_name[name]] = line.with_status(status)
 
+    # A material another one replaces (not_when: 火化证 unless 未火化的) is not required once the
+    # replacement, whose optional_when names that condition, has been handed in.
+    replaced = {m.optional_when for m in lines if m.optional_when and m.status in (RECEIVED, PROMISED)}
+    lines = [replace(m, required=False) if m.not_when and m.not_when in replaced else m for m in lines]
     missing = [m for m in lines if m.status == MISSING]
     tolerated: list[MaterialLine] = []
     missing_required: list[MaterialLine] = []

@@ -103,6 +103,9 @@ class Material(_Strict):
         "the 证明事项告知承诺书 of the 证明事项告知承诺制: with it, the applicant may promise instead of handing "
         "in the other materials. Not a declaration the item asks for (缴费申报承诺书 and the like)"))
     optional_when: str | None = Field(default=None, description="condition under which it is needed, as written")
+    not_when: str | None = Field(default=None, description=(
+        "condition under which it is not needed, as written: another material of the group whose optional_when "
+        "is this text replaces it (item 34: 火化证, unless 未火化的)"))
     tolerance: Tolerance | None = None
 
 
@@ -305,7 +308,7 @@ class LifeEvent(_Strict):
             for name in step.materials_when:
                 if name not in materials:
                     problems.append(f"{where}：事项 {step.item_no} 的该情形没有材料《{name}》")
-                elif not materials[name].optional_when:
+                elif not (materials[name].optional_when or materials[name].not_when):
                     problems.append(f"{where}：事项 {step.item_no} 的材料《{name}》不是视情况提供的材料")
         for same in self.same_materials:
             for name in same.materials:

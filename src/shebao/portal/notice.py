@@ -177,6 +177,7 @@ class Line:
     tolerance_days: int | None
     tolerance_due: dt.date | None
     tolerance_provisional: bool
+    unless: str | None = None  # not_when, when the applicant has not answered its question yet
 
     @property
     def forms_text(self) -> str:
@@ -209,6 +210,8 @@ class Line:
 
     @property
     def condition_text(self) -> str:
+        if self.unless:
+            return f"“{self.unless}”不需要，改交相应材料"
         return f"仅当“{self.condition}”时需要" if self.condition else ""
 
 
@@ -304,10 +307,16 @@ def build_notice(
     by_index = {int(q.key[1:]): q for q in qs}
     lines: list[Line] = []
     not_needed: list[tuple[str, str]] = []
+    # A material another one replaces (not_when) follows the answer to that one's question.
+    by_condition = {q.condition: q for q in qs}
     for i, m in enumerate((group or {}).get("materials") or []):
         q = by_index.get(i)
         if q is not None and q.answer is False:
             not_needed.append((m["name"], m["optional_when"]))
+            continue
+        replaced_by = by_condition.get(m.get("not_when")) if m.get("not_when") else None
+        if replaced_by is not None and replaced_by.answer is True:
+            not_needed.append((m["name"], f"属于“{m['not_when']}”"))
             continue
         tol = m.get("tolerance") or None
         tol_due, tol_prov = None, False
@@ -332,6 +341,7 @@ def build_notice(
                 tolerance_days=(tol or {}).get("working_days"),
                 tolerance_due=tol_due,
                 tolerance_provisional=tol_prov,
+                unless=m["not_when"] if replaced_by is not None and replaced_by.answer is None else None,
             )
         )
     promised = promised_due(cal, item, today)

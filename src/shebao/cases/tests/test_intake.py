@@ -322,3 +322,24 @@ def test_the_same_key_submitted_at_once_loses_to_the_first_and_gets_its_case(sta
     second = services.intake_case(**kwargs)
     assert second.pk == first.pk and second.is_replay and len(calls) == 2
     assert Case.objects.count() == 1 and Notification.objects.count() == 1
+
+
+def test_a_replacement_material_stands_in_for_the_one_it_replaces(staff, county):
+    from shebao.cases.tests.conftest import applicant_for
+
+    def take_in(missing):
+        return services.intake_case(
+            user=staff("clerk", "GS"), item_no=34, scenario="death_benefits",
+            applicant=services.Applicant(**applicant_for("person")),
+            materials=[services.MaterialEntry(m["name"], m["status"])
+                       for m in materials_of(county, 34, "death_benefits", missing=missing)],
+        )
+
+    # not cremated: no 火化证, the 死亡医学证明、户口注销证明、土葬证明 instead
+    case = take_in(("火化证", "死亡医学证明"))
+    assert case.status == "in_progress"
+    assert case.materials.get(name="火化证").required is False
+    # neither: the 火化证 is missing
+    with pytest.raises(DomainError) as exc:
+        take_in(("火化证", "死亡医学证明", "死亡医学证明、户口注销证明、土葬证明"))
+    assert any("火化证" in p for p in exc.value.problems)

@@ -514,3 +514,28 @@ def test_retirement_check_reads_full_width_digits_and_refuses_a_future_birth_mon
     assert wide.status_code == plain.status_code == 200 and "55 岁 4 个月" in text_of(wide)
     r = client.post("/self-check/retirement/", {"birth": "2030-01", "group": "male"})
     assert r.status_code == 422 and "晚于本月" in text_of(r)
+
+
+def _notice_text(client, **params):
+    r = client.get("/items/34/notice/", {**params, "step": "notice"})
+    assert r.status_code == 200
+    return text_of(r)
+
+
+def test_work_injury_alternatives_replace_what_they_stand_for(client):
+    # 工亡 not cremated (the 未火化 question is q4): 火化证 cannot exist, its replacement is asked for.
+    text = _notice_text(client, scenario="death_benefits", q4="yes")
+    needed = text.split("不需要")[0]
+    assert "死亡医学证明、户口注销证明、土葬证明" in needed and "火化证" not in needed.replace("未火化", "")
+    assert "火化证（属于“未火化的”）" in text
+    # cremated: 火化证 is needed, the replacement is not
+    text = _notice_text(client, scenario="death_benefits", q4="no")
+    assert "火化证" in text.split("不需要")[0].replace("未火化", "")
+    # 门诊 (q3 of 工伤医疗费): no 住院病历 and no 住院费用汇总清单
+    text = _notice_text(client, scenario="medical_expenses", q3="yes", q6="no", q7="no", q8="no")
+    needed = text.split("不需要")[0]
+    assert "门诊病历及相关检查报告单和处方" in needed
+    assert "住院病历复印件" not in needed and "住院费用汇总清单原件" not in needed
+    # not answered yet: listed, with the condition under which it is not needed
+    text = _notice_text(client, scenario="medical_expenses")
+    assert "“门诊治疗的”不需要" in text
