@@ -15,6 +15,12 @@ class DomainError(Exception):
         self.problems = problems or []
 
 
+def problems_message(lead: str, problems: list[str]) -> str:
+    """“受理信息有误，共 2 处：A；B。” — each problem is a sentence of its own (ending in 。), which
+    joined with ； would read “A。；B。”."""
+    return f"{lead}，共 {len(problems)} 处：" + "；".join(p.rstrip("。") for p in problems) + "。"
+
+
 class NotFound(DomainError):
     def __init__(self, message: str):
         super().__init__(message, status=404)

@@ -31,7 +31,7 @@ from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.models import CatalogVersion
 from shebao.catalog.selectors import list_items
 from shebao.core.audit import record_event
-from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied, problems_message
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number
 from shebao.lifeevents import selectors
@@ -87,7 +87,7 @@ def _check_applicant(applicant: Applicant, today: dt.date) -> tuple[str, str]:
     if not phone.valid:
         problems.append("联系电话无效：" + phone.message)
     if problems:
-        raise DomainError(f"申请人信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
+        raise DomainError(problems_message("申请人信息有误", problems), problems=problems)
     return ident, phone.normalized
 
 

@@ -20,7 +20,7 @@ from shebao.cases.services import common
 from shebao.cases.services.notify import queue_notification
 from shebao.catalog.models import Item
 from shebao.catalog.selectors import current_item
-from shebao.core.errors import DomainError, PermissionDenied
+from shebao.core.errors import DomainError, PermissionDenied, problems_message
 from shebao.core.inserts import insert_prepared, prepare_rows
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number, mask_name
@@ -255,7 +255,7 @@ def intake_case(
                                             materials=materials, tolerance=tolerance, refuse=refuse,
                                             refusal_reasons=refusal_reasons, today=today)
     if problems:
-        raise DomainError(f"受理信息有误，共 {len(problems)} 处：" + "；".join(problems), problems=problems)
+        raise DomainError(problems_message("受理信息有误", problems), problems=problems)
     version = item.current_version
     reasons = [r.strip() for r in refusal_reasons if r and r.strip()]
 

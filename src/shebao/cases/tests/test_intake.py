@@ -343,3 +343,11 @@ def test_a_replacement_material_stands_in_for_the_one_it_replaces(staff, county)
     with pytest.raises(DomainError) as exc:
         take_in(("火化证", "死亡医学证明", "死亡医学证明、户口注销证明、土葬证明"))
     assert any("火化证" in p for p in exc.value.problems)
+
+
+def test_the_summary_of_several_problems_reads_as_one_sentence(api, county):
+    payload = intake_payload(county, 36)
+    payload["applicant"] = {**payload["applicant"], "credit_code": "123", "phone": "12"}
+    detail = api("clerk", "SY").post("/api/v1/cases", payload, content_type="application/json").json()["detail"]
+    assert detail.startswith("受理信息有误，共 2 处：") and detail.endswith("。")
+    assert "。；" not in detail and "；" in detail
