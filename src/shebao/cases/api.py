@@ -258,7 +258,7 @@ def case_out(case, user) -> dict:
         "materials": [
             {"name": m.name, "status": m.status, "required": m.required, "optional_when": m.optional_when,
              "tolerable": m.tolerable, "tolerated": m.tolerated, "supplied_at": m.supplied_at}
-            for m in case.materials.all()
+            for m in selectors.case_materials(case=case)
         ],
         "received_at": case.received_at,
         "statutory_due": case.statutory_due,

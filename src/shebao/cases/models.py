@@ -176,19 +176,15 @@ class Case(MaskedApplicant, models.Model):
 
     def prime(self, *, materials: list, actions: list, notifications: list) -> None:
         """Hold the children just written with a new case, so that reading it back for the answer
-        (materials, timeline, messages, no rating yet) costs no query; the same caches Django's
-        ``prefetch_related`` fills."""
-        cache = {}
-        for name, rows in (("materials", materials), ("actions", actions), ("notifications", notifications)):
-            queryset = getattr(self, name).all()
-            queryset._result_cache = list(rows)
-            queryset._prefetch_done = True
-            cache[name] = queryset
-        self._prefetched_objects_cache = cache
+        (materials, timeline, messages, no rating yet) costs no query. Plain lists, read through
+        :meth:`fresh`: a related manager's queryset for each would cost more than the insert."""
+        self._fresh_children = {"materials": list(materials), "actions": list(actions),
+                                "notifications": list(notifications)}
         self._state.fields_cache["rating"] = None
 
-    def is_primed(self, name: str) -> bool:
-        return name in getattr(self, "_prefetched_objects_cache", {})
+    def fresh(self, name: str) -> list | None:
+        """The children :meth:`prime` holds under ``name``, or ``None`` (read them from the database)."""
+        return getattr(self, "_fresh_children", {}).get(name)
 
 
 class CaseMaterial(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Case as CaseWhen
 from django.db.models import F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -15,7 +17,7 @@ from shebao.accounts.permissions import (
     read_denial,
 )
 from shebao.cases import workflow as wf
-from shebao.cases.models import Case, CaseAction, Notification, Rating
+from shebao.cases.models import Case, CaseAction, CaseMaterial, Notification, Rating
 from shebao.cases.services.actions import load_case
 from shebao.cases.services.common import require_profile
 from shebao.core.errors import DomainError, PermissionDenied
@@ -184,16 +186,19 @@ def allowed_actions(*, user, case: Case) -> list[str]:
     return out
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseAction]:
-    if case.is_primed("actions"):
-        return case.actions.all()
-    return case.actions.select_related("actor").order_by("id")
+def case_materials(*, case: Case) -> Iterable[CaseMaterial]:
+    fresh = case.fresh("materials")
+    return fresh if fresh is not None else case.materials.all()
 
 
-def case_notifications(*, case: Case) -> QuerySet[Notification]:
-    if case.is_primed("notifications"):
-        return case.notifications.all()
-    return case.notifications.order_by("id")
+def case_timeline(*, case: Case) -> Iterable[CaseAction]:
+    fresh = case.fresh("actions")
+    return fresh if fresh is not None else case.actions.select_related("actor").order_by("id")
+
+
+def case_notifications(*, case: Case) -> Iterable[Notification]:
+    fresh = case.fresh("notifications")
+    return fresh if fresh is not None else case.notifications.order_by("id")
 
 
 def list_bad_ratings(*, user, pending_only: bool = False) -> QuerySet[Rating]:

@@ -35,6 +35,15 @@ def relaxed_commit() -> Iterator[None]:
         with transaction.atomic():
             yield
         return
+    if getattr(connection, "group_commit", False):
+        # Its transactions run at NORMAL anyway and are flushed after the commit: skip the flush.
+        connection.commit_without_flush = True
+        try:
+            with transaction.atomic():
+                yield
+        finally:
+            connection.commit_without_flush = False
+        return
     if connection.vendor == "sqlite":
         with _sqlite_level(SQLITE_RELAXED), transaction.atomic():
             yield
@@ -44,6 +53,15 @@ def relaxed_commit() -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         yield
+
+
+def flush_commits() -> None:
+    """Make durable every commit this process may have read (see ``shebao.core.sqlite``'s group
+    commit): call it before acting outside the database on what was read, such as sending a message.
+    PostgreSQL shows a commit to others only once it is durable: nothing to do there."""
+    flush = getattr(connection, "flush_commits", None)
+    if flush is not None and connection.connection is not None:
+        flush()
 
 
 @contextmanager

@@ -148,6 +148,10 @@ def backup(path: Path, using: str = "default") -> str:
             target = sqlite3.connect(partial)
             try:
                 conn.connection.backup(target)
+                # The copy may hold a commit another worker has not yet flushed (group commit):
+                # a snapshot must not contain what a power cut could still take from the database.
+                if hasattr(conn, "flush_commits"):
+                    conn.flush_commits()
                 _sqlite_check(target)
             finally:
                 target.close()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from shebao.cases import notifications
 from shebao.cases.models import Case, Notification
 from shebao.cases.services.leases import acquire_lease, default_holder, release_lease
-from shebao.core.durability import relaxed_commit
+from shebao.core.durability import flush_commits, relaxed_commit
 from shebao.core.inserts import insert_rows
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,9 @@ def _under_lease(holder: str | None, batch, *, outcomes: list | None = None) -> 
         return None
     try:
         notes = batch()
+        if notes:
+            # A message must not name a case that a power cut could still take back.
+            flush_commits()
         results = _send(notes)
         _record(results)
     finally:

@@ -163,3 +163,17 @@ def test_a_sender_that_cannot_record_its_attempt_leaves_the_message_pending_for_
     assert notify.send_outbox(holder="test") == 1  # the lease was let go: the next pass sends it
     note.refresh_from_db()
     assert note.status == "sent" and note.attempts == 1
+
+
+def test_the_outbox_makes_what_it_read_durable_before_it_sends_a_message(api, county, monkeypatch):
+    """With group commit another worker's intake is visible a moment before its WAL is synced: no
+    text may name a case number that a power cut could still take back."""
+    from shebao.cases.services import notify
+
+    assert _post(api("clerk", "QY"), county).status_code == 201
+    events: list[str] = []
+    real_send = notify._send
+    monkeypatch.setattr(notify, "flush_commits", lambda: events.append("flush"))
+    monkeypatch.setattr(notify, "_send", lambda notes: (events.append(f"send {len(notes)}"), real_send(notes))[1])
+    assert notify.send_outbox(holder="test") == 1
+    assert events == ["flush", "send 1"]

@@ -243,3 +243,117 @@ def test_placeholder_conversions_are_kept_and_stay_right(tmp_path, monkeypatch):
         assert list(base._converted) == ["SELECT count(*) FROM t WHERE v <> %s"]
     finally:
         db.close()
+
+
+# -- group commit ---------------------------------------------------------------------------------
+class _FsyncRecorder:
+    """Stands in for ``os.fsync``: which file, whether the writer lock was held, at what level."""
+
+    def __init__(self, monkeypatch, db: DatabaseWrapper):
+        import os
+
+        self.calls: list[dict] = []
+        self._db = db
+        self._real = os.fsync
+        monkeypatch.setattr(os, "fsync", self)
+
+    def __call__(self, fd: int) -> None:
+        import os
+
+        self.calls.append({"file": os.readlink(f"/proc/self/fd/{fd}"), "lock_held": self._db._writer_lock_held,
+                           "level": self._db.connection.execute("PRAGMA synchronous").fetchone()[0]})
+        self._real(fd)
+
+
+def _level(db: DatabaseWrapper) -> int:
+    return db.connection.execute("PRAGMA synchronous").fetchone()[0]
+
+
+def test_a_commit_flushes_the_wal_after_the_writer_lock_is_let_go_and_before_it_returns(dbfile, monkeypatch):
+    db = _wrapper(dbfile)
+    try:
+        assert db.group_commit and _level(db) == 2
+        fsyncs = _FsyncRecorder(monkeypatch, db)
+        levels_inside = []
+        db._start_transaction_under_autocommit()
+        levels_inside.append(_level(db))
+        _insert(db, "durable")
+        db.commit()
+        assert levels_inside == [1]  # SQLite's own commit does not wait for the disk ...
+        # ... this one does, once, on the WAL, with the lock already free for the next writer.
+        assert [(c["file"].endswith("lock.sqlite3-wal"), c["lock_held"]) for c in fsyncs.calls] == [(True, False)]
+        assert _level(db) == 2  # writes outside transactions stay synchronous
+    finally:
+        db.close()
+    assert _rows(dbfile) == ["durable"]
+
+
+def test_a_transaction_that_changed_nothing_or_rolled_back_is_not_flushed(dbfile, monkeypatch):
+    db = _wrapper(dbfile)
+    try:
+        fsyncs = _FsyncRecorder(monkeypatch, db)
+        db._start_transaction_under_autocommit()
+        with db.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM t")
+        db.commit()
+        db._start_transaction_under_autocommit()
+        _insert(db, "lost")
+        db.rollback()
+        assert fsyncs.calls == []
+        assert _level(db) == 2
+    finally:
+        db.close()
+    assert _rows(dbfile) == []
+
+
+def test_a_relaxed_commit_is_not_flushed_and_the_next_one_is(dbfile, monkeypatch):
+    from shebao.core import durability
+
+    db = _wrapper(dbfile)
+    monkeypatch.setattr(durability, "connection", db)
+    try:
+        fsyncs = _FsyncRecorder(monkeypatch, db)
+        with durability.relaxed_commit():
+            _insert(db, "stamp")
+        assert fsyncs.calls == []
+        with durability.relaxed_commit(), pytest.raises(RuntimeError):
+            raise RuntimeError("gateway")
+        assert db.commit_without_flush is False
+        db._start_transaction_under_autocommit()
+        _insert(db, "case")
+        db.commit()
+        assert len(fsyncs.calls) == 1
+    finally:
+        db.close()
+    assert _rows(dbfile) == ["stamp", "case"]
+
+
+def test_flush_commits_syncs_the_wal_whoever_wrote_it(dbfile, monkeypatch):
+    writer, reader = _wrapper(dbfile), _wrapper(dbfile)
+    try:
+        writer._start_transaction_under_autocommit()
+        _insert(writer, "by the writer")
+        writer.commit()
+        fsyncs = _FsyncRecorder(monkeypatch, reader)
+        reader.flush_commits()
+        assert [c["file"].endswith("-wal") for c in fsyncs.calls] == [True]
+    finally:
+        writer.close()
+        reader.close()
+
+
+def test_without_wal_or_at_normal_there_is_no_group_commit(tmp_path):
+    for name, init in (("rollback-journal", "PRAGMA journal_mode=DELETE;"),
+                       ("normal", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")):
+        settings = connections.configure_settings({
+            "default": {"ENGINE": "django.db.backends.dummy"},
+            "other": {"ENGINE": "shebao.core.sqlite", "NAME": str(tmp_path / f"{name}.sqlite3"),
+                      "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": init}},
+        })["other"]
+        db = DatabaseWrapper(settings, alias="other")
+        try:
+            db.ensure_connection()
+            assert not db.group_commit, name
+            db.flush_commits()  # nothing to do, no error
+        finally:
+            db.close()
