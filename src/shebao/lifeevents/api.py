@@ -15,7 +15,6 @@ from ninja import Field, Query, Router, Schema
 from shebao.accounts.auth import TokenAuth
 from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.selectors import list_items, resolve_county
-from shebao.core.errors import NotFound, PermissionDenied
 from shebao.lifeevents import selectors, services
 from shebao.lifeevents.plan import Plan
 from shebao.ops.throttle import client_ip
@@ -188,12 +187,7 @@ def _parts(parts: list[PartIn]) -> list[services.PartIntake]:
 @router.get("/life-events/applications/{number}", auth=STAFF, response={200: BundleOut, **ERRORS},
             summary="一件事申请详情（工作人员）")
 def application(request, number: str):
-    profile = getattr(request.auth, "staff_profile", None)
-    if profile is None:
-        raise PermissionDenied("只有本中心工作人员可以查看一件事。")
-    bundle = selectors.get_bundle(number=number)
-    if bundle.county_id != profile.county_id:
-        raise NotFound("未找到该一件事编号。")
+    bundle = selectors.get_bundle_for(user=request.auth, number=number)
     return _overview_out(selectors.bundle_overview(bundle=bundle))
 
 

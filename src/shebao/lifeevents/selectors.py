@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shebao.accounts.permissions import intakes_everywhere
+from shebao.accounts.models import Role
+from shebao.accounts.permissions import DEPARTMENT_ROLES, READ_EVERYWHERE_ROLES, intakes_everywhere
 from shebao.cases.workflow import NOT_ACCEPTED
 from shebao.catalog.models import CatalogVersion
 from shebao.catalog.schema import LifeEvent
 from shebao.catalog.selectors import list_channels, list_items, resolve_county
-from shebao.core.errors import NotFound
+from shebao.core.errors import NotFound, PermissionDenied
 from shebao.core.models import County
 from shebao.lifeevents.models import Bundle, BundlePart
 from shebao.lifeevents.plan import Plan, build_plan
@@ -97,6 +98,37 @@ def get_bundle(*, number: str) -> Bundle:
     bundle = Bundle.objects.filter(number=(number or "").strip().upper()).prefetch_related("parts").first()
     if bundle is None:
         raise NotFound("未找到该一件事编号。")
+    return bundle
+
+
+def bundle_read_denial(profile, bundle: Bundle) -> str | None:
+    """Why ``profile`` may not see the bundle, in Chinese; ``None`` when it may. As for cases: the
+    director and the 综合受理窗口 see every bundle of their county, a department's staff only those
+    with a part at their department, the system administrator none (a bundle names its applicant)."""
+    if profile is None:
+        return "只有本中心工作人员可以查看一件事。"
+    if profile.role == Role.ADMIN:
+        return "系统管理员负责系统维护，不能查看或办理一件事（含个人信息）。"
+    if profile.role in READ_EVERYWHERE_ROLES or intakes_everywhere(profile):
+        return None
+    if profile.role in DEPARTMENT_ROLES and profile.department_id is not None and any(
+        part.department_id == profile.department_id for part in bundle.parts.all()
+    ):
+        return None
+    return "这件事没有您所在股室的事项，您不能查看。"
+
+
+def get_bundle_for(*, user, number: str) -> Bundle:
+    """A bundle for a staff member: 404 outside their county, 403 where :func:`bundle_read_denial` says."""
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    if profile is None:
+        raise PermissionDenied("只有本中心工作人员可以查看一件事。")
+    bundle = get_bundle(number=number)
+    if bundle.county_id != profile.county_id:
+        raise NotFound("未找到该一件事编号。")
+    why = bundle_read_denial(profile, bundle)
+    if why:
+        raise PermissionDenied(why)
     return bundle
 
 

@@ -246,9 +246,7 @@ def staff_bundle(request, number: str):
     """A bundle seen from a window: every part, and an intake form for this department's waiting parts."""
     try:
         profile = _require_clerk(request)
-        bundle = selectors.get_bundle(number=number)
-        if bundle.county_id != profile.county_id:
-            raise NotFound("未找到该一件事编号。")
+        bundle = selectors.get_bundle_for(user=request.user, number=number)
     except DomainError as exc:
         return render(request, "lifeevents/error.html", {"message": exc.message}, status=exc.status)
     ctx: dict = {"statuses": MATERIAL_STATUSES, "form": request.POST}

@@ -292,3 +292,24 @@ def test_reviewer_gets_no_start_button(client, staff):
     client.force_login(staff("reviewer", "QY"))
     r = client.get("/life-events/employer_registration/notice/", NEW_UNIT)
     assert "窗口受理这件事" not in r.content.decode()
+
+
+@pytest.mark.parametrize(("role", "dept", "sees"), [
+    ("clerk", "QY", True), ("reviewer", "GS", True), ("section_head", "SY", True),  # a part at their department
+    (FD, None, True), ("director", None, True),  # every bundle of their county
+    ("clerk", "CJ", False), ("section_head", "SBK", False),  # no part at their department
+    ("admin", None, False),  # system maintenance, no personal data
+])
+def test_a_bundle_is_shown_only_to_staff_with_a_part_in_it(client, staff, county, api, role, dept, sees):
+    bundle = services.start_bundle(user=staff(FD), code="employer_registration", answers=NEW_UNIT, applicant=UNIT,
+                                   parts=employer_parts(county), now=NOW)
+    client.force_login(staff(role, dept))
+    page = client.get(f"/life-events/staff/{bundle.number}/")
+    answer = api(role, dept).get(f"/api/v1/life-events/applications/{bundle.number}")
+    if sees:
+        assert page.status_code == 200 and bundle.number in page.content.decode()
+        assert answer.status_code == 200 and answer.json()["number"] == bundle.number
+    else:
+        assert page.status_code == 403 and bundle.number not in page.content.decode()
+        assert answer.status_code == 403 and "不能查看" in answer.json()["detail"]
+        assert UNIT.name not in page.content.decode()
