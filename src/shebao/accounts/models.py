@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from shebao.core.models import County
@@ -34,6 +35,18 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name or self.user.get_username()}（{self.get_role_display()}）"
+
+    def clean(self) -> None:
+        """The admin's form checks what ``create_staff`` checks (a clerk without a 股室 could take
+        in nothing and would see an empty queue)."""
+        from shebao.accounts.permissions import assignment_problem
+
+        department = self.department if self.department_id else None
+        problem = assignment_problem(role=self.role, county_id=self.county_id, department_id=self.department_id,
+                                     department_county_id=getattr(department, "county_id", None))
+        if problem:
+            field = "department" if "股室" in problem else "role"
+            raise ValidationError({field: problem})
 
 
 class ApiToken(models.Model):

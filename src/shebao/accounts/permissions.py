@@ -82,6 +82,23 @@ def can_read(profile, *, county_id: int, department_id: int, holder_id: int | No
     return read_denial(profile, county_id=county_id, department_id=department_id, holder_id=holder_id) is None
 
 
+def assignment_problem(*, role: str, county_id: int | None, department_id: int | None,
+                       department_county_id: int | None = None) -> str | None:
+    """What is wrong with giving a staff member ``role`` at ``department``, in Chinese; ``None``
+    when nothing is. The window, review and approval staff and the section head act on their
+    department's cases, so they need one (of their own county); the 综合受理窗口 takes in for
+    every department and belongs to none."""
+    if role not in Role.values:
+        return f"未知角色：{role}"
+    if role in DEPARTMENT_ROLES and department_id is None:
+        return "窗口受理员、审核员、审批员和股长必须属于一个股室。"
+    if role in INTAKE_EVERYWHERE_ROLES and department_id is not None:
+        return "综合受理窗口为各股室受理，不属于任何股室。"
+    if department_id is not None and department_county_id is not None and department_county_id != county_id:
+        return "所选股室不属于该工作人员所在的县（区）社保中心。"
+    return None
+
+
 def read_denial(profile, *, county_id: int, department_id: int, holder_id: int | None = None) -> str | None:
     """Why ``profile`` may not see the case, in Chinese; ``None`` when it may.
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from shebao.accounts.models import ApiToken, Role, StaffProfile
+from shebao.accounts.permissions import assignment_problem
 from shebao.core.audit import record_event
 from shebao.core.errors import DomainError
 from shebao.core.models import County
@@ -23,12 +24,10 @@ def create_staff(
     *, username: str, password: str, county: County, role: str, department=None,
     display_name: str = "", actor=None,
 ):
-    if role not in Role.values:
-        raise DomainError(f"未知角色：{role}")
-    if role in (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.SECTION_HEAD) and department is None:
-        raise DomainError("窗口、审核、审批人员和股长必须属于一个股室。")
-    if role == Role.FRONT_DESK and department is not None:
-        raise DomainError("综合受理窗口为各股室受理，不属于任何股室。")
+    problem = assignment_problem(role=role, county_id=county.pk, department_id=getattr(department, "pk", None),
+                                 department_county_id=getattr(department, "county_id", None))
+    if problem:
+        raise DomainError(problem)
     User = get_user_model()
     user = User.objects.create_user(
         username=username, password=password, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN

@@ -120,3 +120,32 @@ def test_the_admin_lists_tokens_but_makes_none(client, staff):
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
     assert client.post("/admin/accounts/apitoken/add/", {"name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_the_admin_refuses_a_window_clerk_without_a_department_and_keeps_the_form(client, staff, county):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(staff("admin"))
+    someone = get_user_model().objects.create_user(username="newclerk", password="pass-word-123")
+    form = {"user": someone.pk, "county": county.pk, "department": "", "role": Role.CLERK, "display_name": "李四"}
+    r = client.post("/admin/accounts/staffprofile/add/", form)
+    assert r.status_code == 200  # the form again, with the reason at the 股室 field
+    html = r.content.decode()
+    assert "窗口受理员、审核员、审批员和股长必须属于一个股室。" in html and "李四" in html
+    assert not StaffProfile.objects.filter(user=someone).exists()
+    r = client.post("/admin/accounts/staffprofile/add/",
+                    {**form, "role": Role.FRONT_DESK, "department": Department.objects.get(county=county, code="QY").pk})
+    assert "综合受理窗口为各股室受理，不属于任何股室。" in r.content.decode()
+    r = client.post("/admin/accounts/staffprofile/add/",
+                    {**form, "department": Department.objects.get(county=county, code="QY").pk})
+    assert r.status_code == 302
+    assert StaffProfile.objects.get(user=someone).department.code == "QY"
+
+
+def test_a_department_of_another_county_is_refused(county):
+    from shebao.core.models import County
+
+    other = County.objects.create(code="140581", name="高平市")
+    foreign = Department.objects.create(county=other, code="QY", name="高平市企业保险股", short_name="企业保险股")
+    with pytest.raises(DomainError, match="不属于该工作人员所在"):
+        create_staff(username="z", password="pass-word-123", county=county, role=Role.CLERK, department=foreign)
