@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from shebao.reports.tables import ReportTable, fmt
+from shebao.reports.tables import Figure, ReportTable, fmt
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -50,12 +50,14 @@ def _write_sheet(ws, table: ReportTable) -> None:
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in table.all_rows:
+        kinds = [v.kind if isinstance(v, Figure) else col.kind for v, col in zip(row, table.columns, strict=True)]
+        row = [v.value if isinstance(v, Figure) else v for v in row]
         ws.append([None if v == "" else v for v in row])
-        for cell, col, v in zip(ws[ws.max_row], table.columns, row, strict=True):
+        for cell, kind, v in zip(ws[ws.max_row], kinds, row, strict=True):
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif v is not None and col.kind in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[col.kind]
+            elif v is not None and kind in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[kind]
     if table.total is not None:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)

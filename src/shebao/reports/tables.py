@@ -60,7 +60,19 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A number in a column of mixed figures (the summary's 数值: counts, rates, days): it carries
+    its own kind, so that the Excel export keeps a rate a number formatted as a percentage
+    instead of the text “66.7%”."""
+
+    value: float | int | None
+    kind: str
+
+
 def fmt(value, kind: str) -> str:
+    if isinstance(value, Figure):
+        return fmt(value.value, value.kind)
     if value is None or value == "":
         return "—" if kind in ("pct", "num1") else ""
     if kind == "pct":
@@ -75,6 +87,8 @@ def fmt(value, kind: str) -> str:
 
 
 def json_value(v):
+    if isinstance(v, Figure):
+        return fmt(v.value, v.kind)  # the API's summary gives the page's text, as before
     if isinstance(v, dt.datetime | dt.date):
         return v.isoformat()
     return v
@@ -115,10 +129,10 @@ def _summary(d: sel.Dashboard) -> ReportTable:
         ["不予受理", v.not_accepted, "件"],
         ["本期办结", v.finished_in_period, "件"],
         ["不予办理（本期受理）", v.refused, "件"],
-        ["承诺按时率", fmt(t.promised_rate, "pct"), f"{t.promised_ok}/{t.promised_n}"],
-        ["法定按时率", fmt(t.statutory_rate, "pct"), f"{t.statutory_ok}/{t.statutory_n}"],
+        ["承诺按时率", Figure(t.promised_rate, "pct"), f"{t.promised_ok}/{t.promised_n}"],
+        ["法定按时率", Figure(t.statutory_rate, "pct"), f"{t.statutory_ok}/{t.statutory_n}"],
         ["超承诺时限办结", t.overdue, "件"],
-        ["平均办理用时", fmt(t.avg_days, "num1"), "工作日"],
+        ["平均办理用时", Figure(t.avg_days, "num1"), "工作日"],
         ["90%办理用时", "" if t.p90_days is None else t.p90_days, "工作日"],
         ["容缺受理", tol.total, f"按期补齐 {tol.in_time} 件，待补 {tol.pending} 件"],
         ["好差评", rt.total, f"差评 {rt.bad} 件，好评率 {fmt(rt.good_rate, 'pct')}"],

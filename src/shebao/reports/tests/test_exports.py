@@ -156,7 +156,11 @@ def test_all_tables_in_one_workbook(world, client_for):
     summary = _values(wb["关键指标"])
     assert summary[0] == ["指标", "数值", "说明"]
     assert summary[1] == ["收件（含不予受理）", 5, "件"]
-    assert summary[6] == ["承诺按时率", "66.7%", "2/3"]
+    # Rates and days are numbers Excel can sum and chart, shown as on the page.
+    assert summary[6] == ["承诺按时率", pytest.approx(2 / 3), "2/3"]
+    assert summary[9] == ["平均办理用时", 18.0, "工作日"]
+    ws = wb["关键指标"]
+    assert ws["B7"].number_format == "0.0%" and ws["B10"].number_format == "0.0" and ws["B2"].number_format == "General"
     assert _values(wb["待回访差评"])[1][:4] == [world.no("Q3"), "7. 企业养老保险待遇核定", "企业保险股", "非常不满意"]
     assert len(_values(wb["办件量按时段（按日）"])) == 1 + 30 + 1
 
