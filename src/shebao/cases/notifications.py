@@ -109,7 +109,7 @@ def compose(kind: str, case, **extra) -> tuple[str, str]:
         if case.awaiting_supplement:
             names = "、".join(extra.get("tolerated", []))
             body += (
-                f"本件为容缺受理，请于 {case.supplement_due.isoformat()} 前补交：{names}。"
+                f"本件为容缺受理，请最迟于 {case.supplement_due.isoformat()} 补交：{names}。"
                 "材料补齐后出具办理结果，逾期未补齐的办件将终止办理。"
             )
         return f"【受理通知】{item}", body + tail
@@ -124,7 +124,7 @@ def compose(kind: str, case, **extra) -> tuple[str, str]:
         names = "、".join(extra.get("pending", []))
         body = (
             f"{head}您的容缺受理办件“{item}”（{case.case_no}）尚缺：{names}。"
-            f"请于 {case.supplement_due.isoformat()} 前补交，逾期办件将终止办理。"
+            f"请最迟于 {case.supplement_due.isoformat()} 补交，逾期办件将终止办理。"
         )
         return f"【容缺补正提醒】{item}", body + tail
     if kind == "terminated":

@@ -84,7 +84,7 @@ def receipt_pdf(case: Case, *, base_url: str = "") -> bytes:
         if pending:
             doc.add(para("容缺受理", "h2"))
             _text(doc,
-                f"本件为容缺受理。请于 {case.supplement_due.isoformat()} 前补交：{'、'.join(pending)}。"
+                f"本件为容缺受理。请最迟于 {case.supplement_due.isoformat()} 补交：{'、'.join(pending)}。"
                 "材料补齐后出具办理结果；逾期未补齐的，办件终止办理。"
             )
     doc.add(para("进度查询", "h2"))
@@ -125,7 +125,7 @@ def notice_pdf(case: Case) -> bytes:
             if m.optional_when:
                 note = (note + "；" if note else "") + f"仅在以下情形需要：{m.optional_when}"
             if m.tolerated and case.supplement_due:
-                note = (note + "；" if note else "") + f"请于 {case.supplement_due.isoformat()} 前补交"
+                note = (note + "；" if note else "") + f"请最迟于 {case.supplement_due.isoformat()} 补交"
             rows.append([str(i), m.name, note])
         doc.add(table(rows, col_widths=[14, 80, 80]))
     else:

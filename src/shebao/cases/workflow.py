@@ -311,7 +311,7 @@ def compute_clock(
         # would otherwise be late the next morning, and its receipt would promise a day already past).
         for key, due in (("statutory", s_due), ("promised", p_due)):
             if due is not None and due < supplement:
-                notes[key] += f"；容缺受理：申请人可在 {supplement.isoformat()} 前补交，办结期限不早于该日。"
+                notes[key] += f"；容缺受理：申请人最迟可在 {supplement.isoformat()} 补交，办结期限不早于该日。"
         s_due = max(s_due, supplement) if s_due else s_due
         p_due = max(p_due, supplement) if p_due else p_due
     schedules = []

@@ -203,7 +203,7 @@ class Line:
             return ""
         text = f"可容缺：受理后 {self.tolerance_period or f'{self.tolerance_days}个工作日'}内补交"
         if self.tolerance_due:
-            text += f"，今天受理的须在 {cn_date(self.tolerance_due)}前补交"
+            text += f"，今天受理的最迟须在 {cn_date(self.tolerance_due)}补交"
             if self.tolerance_provisional:
                 text += "（暂定）"
         return text

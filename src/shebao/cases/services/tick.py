@@ -40,7 +40,7 @@ def _expire_tolerance(case: Case, now: dt.datetime) -> bool:
                 "closed_at": now,
                 "awaiting_supplement": False,
                 "suspended_at": None,
-                "result": f"容缺材料未在 {case.supplement_due.isoformat()} 前补齐，办件终止：" + "、".join(pending),
+                "result": f"容缺材料到 {case.supplement_due.isoformat()} 仍未补齐，办件终止：" + "、".join(pending),
             })
         except Conflict:
             return False  # a person acted at the same moment; the next tick looks again

@@ -128,12 +128,16 @@ def test_tolerance_expires_with_notice(staff, county):
     assert services.run_tick(now=at(2026, 10, 8, 9))["reminded"] == [case.case_no]
     assert services.run_tick(now=at(2026, 10, 8, 15))["reminded"] == []
     assert Notification.objects.filter(case=case, kind="tolerance_reminder").count() == 1
+    # The due date is the last day to supply, and every message says so without "前" to puzzle over.
+    accepted = Notification.objects.get(case=case, kind="accepted")
+    reminder = Notification.objects.get(case=case, kind="tolerance_reminder")
+    assert "请最迟于 2026-10-09 补交" in accepted.body and "请最迟于 2026-10-09 补交" in reminder.body
     assert services.run_tick(now=at(2026, 10, 9, 17))["terminated"] == []  # the last day still counts
     report = services.run_tick(now=at(2026, 10, 10, 9))  # 调休上班日, after the due date
     assert report["terminated"] == [case.case_no]
     case.refresh_from_db()
     assert case.status == "terminated" and case.closed_at is not None
-    assert "开户许可证复印件" in case.result
+    assert "开户许可证复印件" in case.result and "到 2026-10-09 仍未补齐" in case.result
     note = Notification.objects.get(case=case, kind="terminated")
     assert "终止" in note.body
     assert CaseAction.objects.filter(case=case, action="terminate").count() == 1

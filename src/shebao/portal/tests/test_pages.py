@@ -318,7 +318,7 @@ def test_notice_tolerance_has_a_date_in_working_days(client, today):
     r = client.get("/items/36/notice/")
     assert r.status_code == 200
     text = text_of(r)
-    assert text.count("可容缺：受理后 3个工作日内补交，今天受理的须在 2026年10月10日（周六）前补交") == 3
+    assert text.count("可容缺：受理后 3个工作日内补交，今天受理的最迟须在 2026年10月10日（周六）补交") == 3
 
 
 def test_notice_for_every_item_renders(client):
