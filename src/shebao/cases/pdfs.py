@@ -1,4 +1,4 @@
-"""The case's printed documents: 受理回执 and 不予受理/补正 (一次性告知) notice.
+"""The case's printed documents: 受理回执, 不予受理/补正 (一次性告知) notice and 不予办理决定书.
 
 Built with ``shebao.core.pdf`` (embedded CJK font, QR codes). Personal data is masked on both:
 the receipt may be left on a counter or photographed.
@@ -138,4 +138,40 @@ def notice_pdf(case: Case) -> bytes:
         "small",
     )
     _text(doc, f"办件编号 {case.case_no}    日期：{_when(timezone.now())}", "small")
+    return doc.render()
+
+
+#: 《中华人民共和国行政复议法》(2023) 第二十条第一款 and 《中华人民共和国行政诉讼法》第四十六条第一款: the
+#: time limits counted from when the applicant learns of the decision.
+REMEDIES = ("如对本决定不服，可以自知道本决定之日起六十日内依法申请行政复议，也可以自知道本决定之日起六个月内"
+            "依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。")
+
+
+def decision_pdf(case: Case) -> bytes:
+    """不予办理决定书: a case accepted and then refused (不予办理) gets its decision in writing, with
+    the reasons, the item's legal basis and the applicant's remedies."""
+    if case.status != wf.REFUSED:
+        raise DomainError("只有不予办理的办件才有不予办理决定书。")
+    doc = PdfDocument(title="不予办理决定书", subtitle=case.county.agency)
+    doc.add(table(_header_rows(case) + [["决定时间", _when(case.closed_at)]], col_widths=[38, 136], header=False))
+    doc.space(3)
+    _text(doc, f"你（单位）于 {_when(case.received_at)} 提出的“{case.item_name}”申请，本机构已依法受理。"
+               "经审查，不符合办理条件，决定不予办理。理由如下：")
+    reasons = [r for r in case.refusal_reasons if r and r.strip()] or [case.result or "（未填写）"]
+    for i, r in enumerate(reasons, start=1):
+        _text(doc, f"{i}. {r}")
+    data = case.item_version.data
+    basis = [(b.get("text") or b.get("title") or "").strip() for b in data.get("basis") or []]
+    if any(basis):
+        doc.add(para("办理依据", "h2"))
+        _text(doc, "；".join(b for b in basis if b) + "。")  # as the guide cites them
+    doc.add(para("权利告知", "h2"))
+    _text(doc, REMEDIES)
+    _text(doc, "符合条件后，可以重新提出申请。")
+    doc.space(3)
+    _text(doc,
+        f"办理地点：{data.get('location') or case.department.location}；联系电话：{data.get('phone') or ''}。",
+        "small",
+    )
+    _text(doc, f"{case.county.agency}    办件编号 {case.case_no}    打印时间：{_when(timezone.now())}", "small")
     return doc.render()

@@ -245,7 +245,7 @@ def _case_context(request, case, *, posted: ActionForm | None = None, posted_act
         "pending": pending,
         "material_labels": wf.MATERIAL_STATUS_LABELS,
         "can_receipt": case.status != wf.NOT_ACCEPTED,
-        "can_notice": case.status == wf.NOT_ACCEPTED or (case.tolerance and bool(pending)),
+        "can_notice": case.status in (wf.NOT_ACCEPTED, wf.REFUSED) or (case.tolerance and bool(pending)),
         "can_hand_over": intakes_everywhere(request.profile) and case.front_desk_holder_id == user.pk,
         "posted_action": posted_action,
         "values": values,
@@ -326,7 +326,7 @@ def receipt_pdf(request, case_no: str):
 def notice_pdf(request, case_no: str):
     case = case_selectors.get_case(user=request.user, case_no=case_no)
     try:
-        data = pdfs.notice_pdf(case)
+        data = pdfs.decision_pdf(case) if case.status == wf.REFUSED else pdfs.notice_pdf(case)
     except DomainError as exc:
         return denied(request, exc.message, exc.status)
     return _pdf(data, f"notice-{case.case_no}.pdf")

@@ -496,6 +496,36 @@ def test_pdfs(login, make_case):
     assert r.status_code == 422 and "没有需要一次性告知" in html(r)
 
 
+def test_a_refused_case_prints_its_decision_with_reasons_basis_and_remedies(login, make_case, staff, tmp_path):
+    import shutil
+    import subprocess
+
+    case = make_case(36, seq=132)
+    case = services.perform_action(user=staff("section_head", "SY"), case_no=case.case_no, action="refuse",
+                                   version=case.version, reason="该单位已在外县参保，不能重复登记")
+    c = login("clerk", "SY")
+    page = html(c.get(f"/workbench/cases/{case.case_no}/"))
+    assert "打印不予办理决定书（PDF）" in page
+    r = c.get(f"/workbench/cases/{case.case_no}/notice.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = tmp_path / "decision.pdf"
+    path.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    compact = text.replace(" ", "").replace("\n", "")
+    for needle in ("不予办理决定书", case.case_no, "决定不予办理", "该单位已在外县参保，不能重复登记",
+                   "办理依据", "《社会保险费征缴暂行条例》", "六十日内依法申请行政复议", "六个月内依法向人民法院提起行政诉讼"):
+        assert needle in compact, needle
+    assert case.applicant_id not in compact  # masked, as on every printed paper
+    # An open case has no decision to print.
+    from shebao.cases import pdfs
+    from shebao.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="只有不予办理"):
+        pdfs.decision_pdf(make_case(36, seq=133))
+
+
 # -- 差评 ----------------------------------------------------------------------------------------------
 def _finished(staff, make_case, item_no=36, seq=140):
     case = make_case(item_no, seq=seq)
