@@ -71,6 +71,8 @@ TOP3 = [
     ("领养老金", {7}),
     ("企业退休了怎么领养老金", {7}),
     ("新招员工", {31, 1}),
+    ("新招工人", {31, 1}),  # 招工 alone is a job fair (out of scope); 新招的工人 are to be insured
+    ("新招了几个工人", {31, 1}),
     ("公司改名", {32, 23}),
     ("职业病", {34}),
 ]
@@ -124,7 +126,7 @@ def test_gibberish_is_nothing_found_not_out_of_scope(engine, q):
     assert out.results == () and out.suggestions == ()
 
 
-@pytest.mark.parametrize("q", ["快递丢了怎么办", "钥匙丢了怎么补办", "医保报销", "车祸受伤医保怎么报销"])
+@pytest.mark.parametrize("q", ["快递丢了怎么办", "钥匙丢了怎么补办", "医保报销", "车祸受伤医保怎么报销", "招工", "招聘会"])
 def test_foreign_questions_stay_out_of_scope(engine, q):
     assert engine.search(q).out_of_scope is True
 
