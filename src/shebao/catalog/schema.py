@@ -229,6 +229,11 @@ class LifeEventStep(_Strict):
     title: str = Field(default="", description="what this step achieves, in plain words")
     note: str = ""
     who: str = Field(default="", description="who usually does this step, e.g. 单位经办人")
+    after_previous: bool = Field(
+        default=False,
+        description="applied for only once the previous applicable step is finished (退休审批 → 待遇核定): "
+                    "its promised date is counted from the previous step's",
+    )
 
 
 class LifeEventSameMaterial(_Strict):

@@ -279,6 +279,8 @@ class PlanStepOut(Schema):
     online: bool
     promised_due: dt.date | None
     promised_text: str
+    after_previous: bool = Field(False, description="须在前一步办结后才能申请；其承诺日期从前一步的承诺办结日起算")
+    counted_from: dt.date | None = Field(None, description="after_previous 时承诺日期的起算日（前一步的承诺办结日）")
 
 
 class StopOut(Schema):
@@ -314,7 +316,8 @@ def plan_out(plan: Plan) -> dict:
             {"order": s.order, "item_no": s.item_no, "item_name": s.item_name, "scenario_code": s.scenario_code,
              "scenario": s.scenario_label, "title": s.title, "note": s.note, "who": s.who,
              "department": s.department, "location": s.location, "phone": s.phone_display, "online": s.online,
-             "promised_due": s.promised.due if s.promised else None, "promised_text": s.notice.promised_sentence}
+             "promised_due": s.promised.due if s.promised else None, "promised_text": s.notice.promised_sentence,
+             "after_previous": s.after_previous, "counted_from": s.counted_from}
             for s in plan.steps
         ],
         "materials": [

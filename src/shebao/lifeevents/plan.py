@@ -158,6 +158,10 @@ class PlanStep:
     online: bool
     notice: Notice
     repeated: bool = False  # the same item appears in several steps (with different 情形)
+    #: For a step applied for only after the previous one is finished: the day it is counted from
+    #: (the previous step's promised date), or ``None`` when that step has no fixed date.
+    after_previous: bool = False
+    counted_from: dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -299,13 +303,20 @@ class Plan:
 
     @property
     def latest_due(self) -> dt.date | None:
-        """The latest promised date of the steps, if all were applied for today."""
+        """The latest promised date of the steps, applied for today, or (a step that waits for the
+        previous one) on the day the previous one is promised; ``None`` once a chain has no date."""
+        if any(s.after_previous and s.counted_from is None for s in self.steps):
+            return None
         dues = [s.promised.due for s in self.steps if s.promised and s.promised.due]
         return max(dues) if dues else None
 
     @property
     def undated_steps(self) -> list[PlanStep]:
         return [s for s in self.steps if not (s.promised and s.promised.due)]
+
+    @property
+    def chained_steps(self) -> list[PlanStep]:
+        return [s for s in self.steps if s.after_previous]
 
     @property
     def provisional(self) -> bool:
@@ -330,10 +341,18 @@ class Plan:
     @property
     def latest_due_sentence(self) -> str:
         due = self.latest_due
+        chained = "、".join(s.label for s in self.chained_steps)
         if due is None:
+            if chained and any(s.promised and s.promised.due for s in self.steps):
+                return (f"{chained} 须在前一项办结后申请，而前一项没有固定的办结日期，"
+                        "全部办结的日期请以窗口告知为准。")
             return "各事项均无固定的承诺办结日期，请以窗口告知为准。"
         mark = "（暂定）" if self.provisional else ""
-        text = f"如果今天把各项一并申请，按各事项的承诺时限，最晚于 {cn_date(due)}{mark}前全部办结"
+        if chained:
+            text = (f"如果今天开始申请，并在前一项办结当天申请下一项（{chained} 须在前一项办结后申请），"
+                    f"按各事项的承诺时限推算，最晚于 {cn_date(due)}{mark}前全部办结")
+        else:
+            text = f"如果今天把各项一并申请，按各事项的承诺时限，最晚于 {cn_date(due)}{mark}前全部办结"
         if self.undated_steps:
             text += "（" + "、".join(s.label for s in self.undated_steps) + " 没有固定的办结日期）"
         return text + "。"
@@ -362,6 +381,20 @@ def material_answers(step: LifeEventStep, item: Mapping, answers: Mapping[str, s
     return out
 
 
+def chained_promise_sentence(notice: Notice, previous: PlanStep, counted_from: dt.date | None) -> str:
+    """The promise of a step that waits for ``previous``: counted from the day that one is
+    promised, not from today (an application cannot be made before the approval it rests on)."""
+    wait = f"须在{previous.label}办结后申请"
+    due = notice.promised
+    if counted_from is None or due is None or due.due is None:
+        limit = f"承诺时限为{due.text}，从申请之日起计算" if due is not None and due.text else "指南未规定承诺时限"
+        return f"{wait}；{limit}。"
+    mark = "（暂定）" if due.provisional else ""
+    if due.kind == "same_day":
+        return f"{wait}：如在其承诺办结日 {cn_date(counted_from)}申请，承诺当日办结。"
+    return f"{wait}：如在其承诺办结日 {cn_date(counted_from)}申请，承诺于 {cn_date(due.due)}{mark}前办结。"
+
+
 def build_plan(
     event: LifeEvent,
     raw_answers: Mapping | None,
@@ -384,11 +417,18 @@ def build_plan(
         item = items.get(step.item_no)
         if item is None:
             raise DomainError(f"事项 {step.item_no} 已停用，暂时无法生成“{event.name}”的告知单。", status=404)
+        chained = step.after_previous and bool(steps)
+        previous = steps[-1] if chained else None
+        counted_from = previous.promised.due if previous and previous.promised and previous.promised.due else None
+        if previous is not None and previous.after_previous and previous.counted_from is None:
+            counted_from = None  # the chain lost its date further up
         notice = build_notice(
             item, item_no=step.item_no, department=departments.get(step.item_no, ""),
             scenario=step.scenario_code, answers=material_answers(step, item, answers),
-            cal=cal, today=today, channels=channels,
+            cal=cal, today=counted_from or today, channels=channels,
         )
+        if chained:
+            notice = replace(notice, promised_sentence=chained_promise_sentence(notice, previous, counted_from))
         steps.append(PlanStep(
             order=order, item_no=step.item_no, item_name=item["name"], scenario_code=step.scenario_code,
             scenario_label=notice.scenario.label if notice.scenario else (
@@ -396,6 +436,7 @@ def build_plan(
             title=step.title or item["name"], note=step.note, who=step.who,
             department=departments.get(step.item_no, ""), location=item.get("location"),
             phone=item.get("phone"), online=bool(item.get("online")), notice=notice,
+            after_previous=chained, counted_from=counted_from if chained else None,
         ))
 
     counts: dict[int, int] = {}

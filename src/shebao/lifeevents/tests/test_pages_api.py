@@ -209,6 +209,11 @@ def test_api_notice(client):
     archive = next(m for m in body["materials"] if m["name"] == "个人档案")
     assert archive["copies_total"] is None
     assert [st["steps"] for st in body["stops"]] == [[1], [2, 3]]
+    first, pension, _ = body["steps"]
+    assert first["after_previous"] is False and first["counted_from"] is None
+    assert pension["after_previous"] is True and pension["counted_from"] == first["promised_due"]
+    assert pension["promised_text"].startswith("须在事项4办结后申请")
+    assert body["latest_due"] == body["steps"][1]["promised_due"]
     r = client.post("/api/v1/life-events/retirement/notice", {"answers": {"unit": "enterprise"}},
                     content_type="application/json")
     assert r.status_code == 400 and "请回答" in r.json()["detail"]

@@ -132,9 +132,20 @@ def test_enterprise_retirement_4_7_3_with_shared_materials(county):
     assert [(s.location, [x.item_no for x in s.steps]) for s in p.stops] == [
         ("阳城县政务中心四楼企业保险办公室", [4]), ("阳城县政务中心四楼企业保险窗口", [7, 3])]
     assert p.stops[1].phones == ["0356-3201058"]
-    # 20 working days for item 4 is the latest promise of the three.
-    assert p.latest_due == max(s.promised.due for s in p.steps if s.promised and s.promised.due)
-    assert p.latest_due == p.steps[0].promised.due
+    # 待遇核定 can only be applied for once the retirement is approved, and the certification once
+    # the pension is set: each promise counts from the previous one's, not from today.
+    approval, pension, certification = p.steps
+    assert approval.promised.due == dt.date(2026, 3, 30) and not approval.after_previous  # 20 working days
+    assert pension.after_previous and pension.counted_from == dt.date(2026, 3, 30)
+    assert pension.promised.due == dt.date(2026, 4, 14)  # 10 working days after 3/30 (清明 4/4–4/6)
+    assert pension.notice.promised_sentence == (
+        "须在事项4办结后申请：如在其承诺办结日 2026年3月30日（周一）申请，承诺于 2026年4月14日（周二）前办结。")
+    assert certification.counted_from == dt.date(2026, 4, 14)
+    assert certification.notice.promised_sentence == (
+        "须在事项7办结后申请：如在其承诺办结日 2026年4月14日（周二）申请，承诺当日办结。")
+    assert p.latest_due == dt.date(2026, 4, 14)
+    assert "事项7、事项3 须在前一项办结后申请" in p.latest_due_sentence
+    assert "最晚于 2026年4月14日（周二）前全部办结" in p.latest_due_sentence
 
 
 def test_retirement_for_illness_needs_the_incapacity_proof(county):
