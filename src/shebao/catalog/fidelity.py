@@ -21,6 +21,7 @@ DERIVED_KEYS = frozenset({
     "steps", "channel", "channels", "online", "keywords", "summary", "notes", "scenario_code",
     "category", "department", "no", "item_no", "row", "day", "start", "end", "months", "url",
     "schema_version", "version", "source", "short_name", "description", "province", "city",
+    "ask",  # the wizard's plain-words question for a condition; the guide's words stay in optional_when
     "life_events",  # 一件事 bundles: our own wording (questions, titles), not quoted from the guide
 })
 

@@ -103,6 +103,9 @@ class Material(_Strict):
         "the 证明事项告知承诺书 of the 证明事项告知承诺制: with it, the applicant may promise instead of handing "
         "in the other materials. Not a declaration the item asks for (缴费申报承诺书 and the like)"))
     optional_when: str | None = Field(default=None, description="condition under which it is needed, as written")
+    ask: str | None = Field(default=None, description=(
+        "our plain-words yes/no question for optional_when, where the guide's words make a poor question "
+        "(“18年<含18年>之前有缴费的”); the guide's wording stays in optional_when and is shown beside it"))
     not_when: str | None = Field(default=None, description=(
         "condition under which it is not needed, as written: another material of the group whose optional_when "
         "is this text replaces it (item 34: 火化证, unless 未火化的)"))

@@ -122,10 +122,14 @@ class Question:
     material: str
     condition: str
     answer: bool | None
+    ask: str = ""  # the catalog's own plain-words question, where the guide's condition reads badly
 
     @property
     def prompt(self) -> str:
-        """“您的情况是否属于：转往市以外就医？” from the guide's “若有转往市以外就医的”."""
+        """“您的情况是否属于：转往市以外就医？” from the guide's “若有转往市以外就医的”, or the
+        catalog's ``ask`` (“2018年（含）以前有缴费吗？” for the guide's “18年<含18年>之前有缴费的”)."""
+        if self.ask:
+            return self.ask
         cond = self.condition.strip().rstrip("，,。；; ")
         for prefix in ("若有", "属于", "属", "对"):
             if cond.startswith(prefix) and len(cond) > len(prefix) + 1:
@@ -153,7 +157,7 @@ def questions(group: Mapping | None, answers: Mapping | None = None) -> list[Que
     for i, m in enumerate((group or {}).get("materials") or []):
         if m.get("optional_when"):
             key = f"q{i}"
-            out.append(Question(key, m["name"], m["optional_when"], _answer(answers.get(key))))
+            out.append(Question(key, m["name"], m["optional_when"], _answer(answers.get(key)), m.get("ask") or ""))
     return out
 
 

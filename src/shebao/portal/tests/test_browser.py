@@ -50,7 +50,7 @@ def test_search_item_wizard_notice_pdf(page, live_url, tmp_path, screenshot):
     page.wait_for_url(re.compile(r"/items/21/notice/$"))
     page.get_by_label("城乡居保死亡注销及丧葬费").check()
     # htmx brings the yes/no question for the conditional material without a page load.
-    question = page.get_by_role("group", name="您的情况是否属于：未领取待遇人员？")
+    question = page.get_by_role("group", name="参保人生前还没有开始领取养老金吗？")
     question.wait_for()
     question.get_by_label("是").check()
     page.get_by_role("button", name="生成一次性告知单").click()

@@ -269,8 +269,28 @@ def test_wizard_asks_yes_no_for_conditional_materials(client):
     r = client.get("/items/21/notice/", {"scenario": DEATH})
     assert r.status_code == 200
     html = r.content.decode()
-    assert "您的情况是否属于：未领取待遇人员？" in html
+    assert "参保人生前还没有开始领取养老金吗？" in html and "（指南原文：未领取待遇人员提供）" in html
     assert 'name="q5" value="yes"' in html and 'name="q5" value="no"' in html
+
+
+@pytest.mark.parametrize(("no", "scenario", "asked", "guide"), [
+    (16, "in_province_in_system_out", "2018年（含）以前有过缴费吗？", "18年<含18年>之前有缴费的"),
+    (16, "in_province_in_system_out", "2013年以后有过缴费吗？", "13年之后缴费"),
+    (31, None, "参保单位是企业吗？", "企业"),
+])
+def test_conditions_that_read_badly_are_asked_in_plain_words_beside_the_guides(client, no, scenario, asked, guide):
+    from html import unescape
+
+    params = {"scenario": scenario} if scenario else {}
+    if no == 31:  # its second 情形 (人员增减) is the one with conditional materials
+        from shebao.catalog.models import Item
+
+        groups = Item.objects.get(no=31).current_version.data["material_groups"]
+        params = {"scenario": groups[1]["scenario_code"]}
+    html = unescape(client.get(f"/items/{no}/notice/", params).content.decode())
+    assert f"<legend>{asked}</legend>" in html
+    assert f"（指南原文：{guide}）" in html
+    assert "您的情况是否属于：18年" not in html and "您的情况是否属于：企业？" not in html
 
 
 def test_wizard_questions_fragment_for_htmx(client):
