@@ -70,6 +70,11 @@ def test_home_shows_search_areas_items_and_ways(client):
     # The ways to do it yourself, from the catalog's channels, per area.
     for way in ("手机APP", "民生山西", "村协办员", "银行网点", "工行或者建行银行网点", "上门服务", "政务中心窗口", "网站"):
         assert way in text, way
+    # A way whose channel only repeats its label says what it offers instead.
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", html, flags=re.S)
+    assert pairs and all(re.sub(r"<[^>]+>", "", dd).strip() != dt.strip() for dt, dd in pairs), pairs
+    assert "<dt>上门服务</dt>\n        <dd>高龄或病残等行动不便人员可申请上门认证服务</dd>" in html
+    assert "户籍在乡镇的城乡居民由村协办员受理、上报乡镇审核" in text
 
 
 def test_pages_are_csp_compatible(client):

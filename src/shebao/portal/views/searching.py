@@ -112,6 +112,15 @@ def _clean_query(request) -> tuple[str, str]:
     return q, ""
 
 
+def _way(kind: str, channels: list[dict]) -> dict:
+    """One way to apply on the home page. Where the channels' names only repeat the kind's label
+    (政务中心窗口, 上门服务, 村协办员, 支付宝、微信), the page says what they offer instead."""
+    label = common.KIND_LABEL.get(kind, kind)
+    repeats = "、".join(c["name"] for c in channels) == label
+    details = [c["description"] for c in channels if c.get("description")] if repeats else []
+    return {"kind": kind, "label": label, "channels": channels, "details": details}
+
+
 @require_GET
 def home(request):
     county = county_or_404(request)
@@ -131,7 +140,7 @@ def home(request):
                 "name": cat.name,
                 "path_title": cat.path_title,
                 "items": [{"no": i.no, "name": i.name, "online": i.data.get("online", False)} for i in items],
-                "ways": [{"kind": k, "label": common.KIND_LABEL.get(k, k), "channels": v} for k, v in by_kind.items()],
+                "ways": [_way(k, v) for k, v in by_kind.items()],
             }
         )
     q, error = _clean_query(request)
