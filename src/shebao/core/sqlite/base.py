@@ -181,7 +181,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._durable_level is not None:
             self.connection.execute(f"PRAGMA synchronous = {NORMAL}")
             self._changes_at_begin = self.connection.total_changes
-        self._acquire_writer_lock()
+        try:
+            self._acquire_writer_lock()
+        except BaseException:
+            self._back_to_durable_level()  # a lock timeout must not leave the connection at NORMAL
+            raise
         try:
             super()._start_transaction_under_autocommit()
         except BaseException:
@@ -196,9 +200,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._release_unless_in_transaction()
         if self._durable_level is not None and not self.connection.in_transaction:
             # Outside the lock: the next writer is already at work while this one waits for the disk.
-            if not self.commit_without_flush and self.connection.total_changes != self._changes_at_begin:
-                self.flush_commits()
-            self._back_to_durable_level()
+            try:
+                if not self.commit_without_flush and self.connection.total_changes != self._changes_at_begin:
+                    self.flush_commits()
+            finally:
+                self._back_to_durable_level()
         return result
 
     def _rollback(self):

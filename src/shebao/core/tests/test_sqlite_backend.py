@@ -357,3 +357,36 @@ def test_without_wal_or_at_normal_there_is_no_group_commit(tmp_path):
             db.flush_commits()  # nothing to do, no error
         finally:
             db.close()
+
+
+def test_a_writer_that_times_out_on_the_lock_stays_synchronous(dbfile):
+    holder, waiter = _wrapper(dbfile), _wrapper(dbfile, timeout=0.2)
+    try:
+        holder._start_transaction_under_autocommit()
+        with pytest.raises(OperationalError, match="locked"):
+            waiter._start_transaction_under_autocommit()
+        assert _level(waiter) == 2 and not waiter.connection.in_transaction
+        holder.rollback()
+    finally:
+        holder.close()
+        waiter.close()
+
+
+def test_a_failed_flush_still_puts_the_connection_back_to_full(dbfile, monkeypatch):
+    import os
+
+    db = _wrapper(dbfile)
+    try:
+        db._start_transaction_under_autocommit()
+        _insert(db, "written")
+
+        def broken(fd):
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(os, "fsync", broken)
+        with pytest.raises(OSError):
+            db.commit()  # the caller learns that the write may not be on the disk
+        monkeypatch.undo()
+        assert _level(db) == 2 and db.commit_without_flush is False
+    finally:
+        db.close()
