@@ -51,8 +51,31 @@ class BirthMonthField(forms.CharField):
         return f"{y:04d}-{mo:02d}"
 
 
+class PlainDecimalField(forms.DecimalField):
+    """A number as people write it: “1e3” or “Infinity” is refused with the field's own message
+    (Python's Decimal would read them as 1000 and ∞), and a value too long to hold says so in the
+    field's own words instead of Django's digit counts."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if text and not all(ch.isdigit() or ch in ".,-+ " for ch in text.replace("，", ",")):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except forms.ValidationError as exc:
+            # max_value says it in words; the digit counts only repeat it
+            codes = {e.code for e in exc.error_list}
+            if "max_value" in codes or "min_value" in codes:
+                raise forms.ValidationError(
+                    [e for e in exc.error_list if e.code not in ("max_digits", "max_whole_digits")]) from None
+            raise
+
+
 def years_field(label: str, *, required: bool = False, help_text: str = "", max_value: int = 60) -> forms.DecimalField:
-    field = forms.DecimalField(
+    field = PlainDecimalField(
         label=label, required=required, min_value=0, max_value=max_value, decimal_places=1, max_digits=4,
         help_text=help_text,
         error_messages={
@@ -173,7 +196,7 @@ BENEFIT_KINDS = [
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "", max_value: int = 100_000_000) -> forms.DecimalField:
-    field = forms.DecimalField(
+    field = PlainDecimalField(
         label=label, required=required, min_value=0, max_value=max_value, decimal_places=2, max_digits=12,
         help_text=help_text,
         error_messages={"required": f"请填写{label}。", "invalid": "请填写数字（元）。", "min_value": "不能为负数。",
@@ -189,7 +212,7 @@ class EnterprisePensionForm(forms.Form):
     retirement_age_years = forms.IntegerField(label="退休时年龄（周岁）", min_value=40, max_value=70,
                                               error_messages={"required": "请填写退休时的年龄。", "invalid": "请填写整数。",
                                                               "min_value": "不能小于 40 岁。", "max_value": "不能大于 70 岁。"})
-    contribution_index = forms.DecimalField(
+    contribution_index = PlainDecimalField(
         label="平均缴费指数", min_value=0, max_value=3, decimal_places=2, max_digits=4, initial=1,
         help_text="按社会平均工资缴费为 1，按最低档缴费为 0.6，最高 3", error_messages={"invalid": "请填写数字，例如 1 或 0.6。",
                                                                       "max_value": "最高为 3。", "min_value": "不能为负数。",

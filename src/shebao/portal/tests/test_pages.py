@@ -8,8 +8,10 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from shebao.catalog import selectors as catalog
@@ -452,6 +454,25 @@ def test_retirement_check_bad_input_is_explained(client):
     text = text_of(r)
     assert "请填写出生年月" in text and "请选择人员类别" in text
     assert 'aria-invalid="true"' in r.content.decode()
+
+
+def test_numbers_in_scientific_notation_get_the_fields_own_message(client):
+    """“1e3” is 1000 to Python, not to the person typing it; and a number far too big says so once."""
+    from shebao.portal import forms
+
+    wage = forms.EnterprisePensionForm.base_fields["average_wage"]
+    years = forms.ResidentPensionForm.base_fields["contribution_years"]
+    for typed in ("1e3", "Infinity", "NaN"):
+        with pytest.raises(ValidationError) as exc:
+            wage.clean(typed)
+        assert exc.value.messages == ["请填写数字（元）。"]
+    with pytest.raises(ValidationError) as exc:
+        years.clean("1000")
+    assert exc.value.messages == ["不能超过 80 年，请核对。"]  # not also Django's “小数点前不超过 3 位”
+    assert years.clean("１５.５") == Decimal("15.5")  # full-width digits from a Chinese input method
+    r = client.post("/self-check/resident-pension/", {"birth": "1966-05", "contribution_years": "1e1",
+                                                       "receiving_other_pension": "no"})
+    assert r.status_code == 422 and "请填写数字，例如 15 或 15.5。" in text_of(r)
 
 
 def test_resident_pension_check_60_and_65(client, today):
