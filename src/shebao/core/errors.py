@@ -15,10 +15,14 @@ class DomainError(Exception):
         self.problems = problems or []
 
 
+def join_sentences(parts) -> str:
+    """“A；B。” from sentences that may each end in 。 (joined as they are they would read “A。；B。”)."""
+    return "；".join(p.rstrip("。") for p in parts if p) + "。"
+
+
 def problems_message(lead: str, problems: list[str]) -> str:
-    """“受理信息有误，共 2 处：A；B。” — each problem is a sentence of its own (ending in 。), which
-    joined with ； would read “A。；B。”."""
-    return f"{lead}，共 {len(problems)} 处：" + "；".join(p.rstrip("。") for p in problems) + "。"
+    """“受理信息有误，共 2 处：A；B。” — each problem is a sentence of its own (ending in 。)."""
+    return f"{lead}，共 {len(problems)} 处：" + join_sentences(problems)
 
 
 class NotFound(DomainError):

@@ -31,7 +31,14 @@ from shebao.cases.services import Applicant, MaterialEntry
 from shebao.catalog.models import CatalogVersion
 from shebao.catalog.selectors import list_items
 from shebao.core.audit import record_event
-from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied, problems_message
+from shebao.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    join_sentences,
+    problems_message,
+)
 from shebao.domain.identifiers import validate_credit_code, validate_id_number, validate_phone
 from shebao.domain.privacy import mask_id_number
 from shebao.lifeevents import selectors
@@ -205,9 +212,9 @@ def _fail(failures: list[tuple[str, DomainError]]):
     for name, exc in failures:
         own = exc.problems or [exc.message]
         problems += [f"{name}：{p}" for p in own]
-        lines.append(f"{name}：" + "；".join(own))
+        lines.append(f"{name}：" + join_sentences(own))
     if all(exc.status == 403 for _, exc in failures):
-        raise PermissionDenied("；".join(lines))
+        raise PermissionDenied(join_sentences(lines))
     raise DomainError(
         f"有 {len(failures)} 项未能受理，整件事未受理（未生成一件事编号和办件编号），请补正后重新提交。"
         + " ".join(lines),

@@ -26,7 +26,7 @@ from shebao.cases import pdfs, services
 from shebao.cases import selectors as case_selectors
 from shebao.cases import workflow as wf
 from shebao.cases.models import Rating
-from shebao.core.errors import Conflict, DomainError, PermissionDenied
+from shebao.core.errors import Conflict, DomainError, PermissionDenied, join_sentences
 from shebao.core.web import is_htmx
 from shebao.workbench import selectors
 from shebao.workbench.forms import (
@@ -266,7 +266,7 @@ def case_detail(request, case_no: str):
     form = ActionForm(request.POST, pending=[m.name for m in selectors.pending_supplements(case)])
     action = request.POST.get("action", "")
     if not form.is_valid():
-        message = "；".join(e for errs in form.errors.values() for e in errs)
+        message = join_sentences(e for errs in form.errors.values() for e in errs)
         return render(request, "workbench/case.html",
                       _case_context(request, case, posted=form, posted_action=action, action_error=message),
                       status=400)

@@ -102,6 +102,7 @@ def test_a_failed_intake_records_nothing(staff, county):
             now=NOW,
         )
     assert "1寸彩照" in exc.value.message
+    assert "。；" not in exc.value.message and "。。" not in exc.value.message
     assert (Bundle.objects.count(), Case.objects.count()) == before
 
 

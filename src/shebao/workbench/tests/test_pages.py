@@ -480,6 +480,15 @@ def test_provisional_and_warning_are_marked(login, make_case):
     assert 'class="wb-case-head wb-warn-red"' in page and "红牌超期" in page
 
 
+def test_several_form_errors_read_as_one_sentence(login, make_case):
+    case = make_case(1, seq=134)
+    r = login("clerk", "QY").post(f"/workbench/cases/{case.case_no}/",
+                                  {"action": "extend", "version": "x", "days": "三"})
+    assert r.status_code == 400
+    text = html(r)
+    assert "办件版本号无效，请刷新后重试；延长的工作日数应为整数。" in text and "。；" not in text
+
+
 def test_pdfs(login, make_case):
     ok = make_case(36, missing=("社会保险登记表",), tolerance=True)
     c = login("clerk", "SY")
