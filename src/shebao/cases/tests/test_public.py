@@ -378,6 +378,18 @@ def test_track_page_of_a_refused_case_shows_the_reasons_and_no_procedure(client,
     assert result.refusal_reasons == ["缺少营业执照复印件"] and result.promised_due is None and result.steps == []
 
 
+def test_track_page_of_a_case_refused_after_acceptance_points_to_the_written_decision(client, staff, county):
+    case = _accept(staff, county)
+    case = services.perform_action(user=staff("section_head", "SY"), case_no=case.case_no, action="refuse",
+                                   version=case.version, reason="该单位已在外县参保")
+    html = _track_page(client, case)
+    assert "不予办理的理由：</strong>该单位已在外县参保" in html
+    assert 'id="track-decision"' in html and "《不予办理决定书》可到失业保险股窗口领取" in html
+    assert "行政复议" in html and "行政诉讼" in html
+    finished_html = _track_page(client, _accept(staff, county))
+    assert 'id="track-decision"' not in finished_html
+
+
 def test_track_marks_the_shown_date_provisional_only_while_it_may_move(client, staff, county):
     import datetime as dt
     from zoneinfo import ZoneInfo
