@@ -102,6 +102,7 @@ class TrackPartOut(Schema):
     missing: list[str] = Field(description="不予受理时缺少的材料，或容缺受理后待补交的材料")
     supplement_due: dt.date | None
     result: str
+    blocked_by: int | None = Field(None, description="须在该顺序号的事项办结后才能受理（尚在等待时）")
 
 
 class BundleOut(Schema):
@@ -115,7 +116,7 @@ class BundleOut(Schema):
     due_complete: bool = Field(description="是否所有事项均已受理（即 due 为整件事的办结日期）")
     provisional: bool
     created_at: dt.datetime
-    next_part: int | None = Field(description="下一个待受理事项的顺序号")
+    next_part: int | None = Field(description="下一个现在就能受理的事项的顺序号（须等前一项办结的不算）")
     applicant: str = Field(description="申请人（已脱敏）")
     parts: list[TrackPartOut]
 
@@ -132,7 +133,8 @@ def _overview_out(ov) -> dict:
              "department": p.department, "location": p.location, "phone": p.phone_display, "state": p.state,
              "state_label": p.state_label, "case_no": p.case_no, "status_label": p.status_label,
              "current_step": p.current_step, "promised_due": p.due, "provisional": p.provisional,
-             "missing": p.missing, "supplement_due": p.supplement_due, "result": p.result}
+             "missing": p.missing, "supplement_due": p.supplement_due, "result": p.result,
+             "blocked_by": p.blocked_by}
             for p in ov.parts
         ],
     }

@@ -82,6 +82,9 @@ class BundlePart(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="bundle_part"
     )
     earlier_cases = models.JSONField("此前的办件编号（不予受理后重新受理）", default=list, blank=True)
+    #: Accepted only once the previous part is finished (its result is one of this part's materials:
+    #: 待遇核定 needs the approved 退休审批表); the bundle's steps say so (``after_previous``).
+    after_previous = models.BooleanField("须在前一项办结后受理", default=False)
     accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
 
     class Meta:

@@ -177,6 +177,9 @@ class PartView:
     accepted_at: dt.datetime | None
     closed_at: dt.datetime | None
     result: str
+    #: The order of the part this one waits for (still waiting to be accepted, the previous part not
+    #: finished yet), or ``None``.
+    blocked_by: int | None = None
 
     @property
     def state_label(self) -> str:
@@ -212,8 +215,13 @@ class BundleOverview:
         return [p for p in self.parts if p.state in ("pending", "not_accepted")]
 
     @property
+    def ready(self) -> list[PartView]:
+        """Waiting parts that may be accepted now (not waiting for the previous one to finish)."""
+        return [p for p in self.waiting if p.blocked_by is None]
+
+    @property
     def next_part(self) -> PartView | None:
-        return self.waiting[0] if self.waiting else None
+        return self.ready[0] if self.ready else None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -227,7 +235,7 @@ class BundleOverview:
         return [p for p in self.parts if p.status_label == "已挂起"]
 
 
-def _part_view(part: BundlePart) -> PartView:
+def _part_view(part: BundlePart, previous: PartView | None = None) -> PartView:
     from shebao.cases import workflow as wf
 
     case = part.case
@@ -260,6 +268,8 @@ def _part_view(part: BundlePart) -> PartView:
         supplement_due=case.supplement_due if case and case.awaiting_supplement else None,
         accepted_at=part.accepted_at, closed_at=case.closed_at if case else None,
         result=case.result if done and case else "",
+        blocked_by=previous.order if (part.after_previous and previous is not None
+                                      and state in ("pending", "not_accepted") and previous.state != "finished") else None,
     )
 
 
@@ -279,11 +289,10 @@ def overall_status(states: list[str]) -> str:
 
 def bundle_overview(*, bundle: Bundle, now: dt.datetime | None = None) -> BundleOverview:
     """Status (see :func:`overall_status`) and due date (the latest of the accepted parts)."""
-    parts = [
-        _part_view(p)
-        for p in bundle.parts.select_related("department", "case", "case__department").prefetch_related(
-            "case__materials").order_by("order")
-    ]
+    parts: list[PartView] = []
+    for p in bundle.parts.select_related("department", "case", "case__department").prefetch_related(
+            "case__materials").order_by("order"):
+        parts.append(_part_view(p, parts[-1] if parts else None))
     dues = [p.due for p in parts if p.due]
     return BundleOverview(
         bundle=bundle, number=bundle.number, event_code=bundle.event_code, event_name=bundle.event_name,
@@ -312,7 +321,7 @@ def bundles_waiting_for(*, user) -> list[BundleOverview]:
     out = []
     for b in qs.distinct().order_by("-created_at")[:200]:
         ov = bundle_overview(bundle=b)
-        if any(may_intake(profile, county_id=b.county_id, department_id=p.department_id) for p in ov.waiting):
+        if any(may_intake(profile, county_id=b.county_id, department_id=p.department_id) for p in ov.ready):
             out.append(ov)
     return out
 

@@ -142,6 +142,9 @@ def start_bundle(
     creating the linked case in each department with that department's case number); a clerk or
     section head only their own department's parts. At least one part must be given.
 
+    A part that waits for the previous one (``after_previous``: 待遇核定 needs the approved 退休审批表)
+    cannot be named here: it is taken in with :func:`accept_part` once that part is finished.
+
     All or nothing: every named part is checked by the cases intake service; if any fails
     (missing materials, invalid 情形…) nothing at all is recorded — no bundle number, no case
     number — and the ``DomainError`` (422) names each failing part with its problems.
@@ -166,6 +169,10 @@ def start_bundle(
                              name=_part_name(order, step.label, step.item_name))
         if why:
             raise PermissionDenied(why)
+    waiting = [o for o in sorted(wanted) if plan.steps[o - 1].after_previous]
+    if waiting:
+        names = "、".join(_part_name(o, plan.steps[o - 1].label, plan.steps[o - 1].item_name) for o in waiting)
+        raise DomainError(f"{names}须在前一项办结后受理（前一项的结果是它的申请材料），现在只能受理其余事项。")
     version = CatalogVersion.objects.filter(county=county, is_current=True).first()
     with transaction.atomic():
         # The bundle counter is locked first by every bundle start, so concurrent starts take the
@@ -184,6 +191,7 @@ def start_bundle(
                 bundle=bundle, order=s.order, item_no=s.item_no, item_name=s.item_name,
                 scenario_code=s.scenario_code or "", scenario_name=s.scenario_label or "", title=s.title[:100],
                 department=item.department, location=s.location or "", phone=s.phone or "",
+                after_previous=s.after_previous,
             ))
         cases, failures = [], []
         for order, entry in sorted(wanted.items()):
@@ -242,6 +250,12 @@ def accept_part(*, user, number: str, order: int, intake: PartIntake, now: dt.da
             raise PermissionDenied(why)
         if part.case_id and part.case.status != wf.NOT_ACCEPTED:
             raise Conflict(f"第 {order} 项已受理（办件编号 {part.case.case_no}），不能重复受理。")
+        if part.after_previous:
+            previous = bundle.parts.select_related("case").filter(order=order - 1).first()
+            if previous is not None and (previous.case is None or previous.case.status != wf.FINISHED):
+                state = "尚未受理" if previous.case is None else f"办件 {previous.case.case_no} {previous.case.status_label}"
+                raise DomainError(f"第 {order} 项“{part.title}”须在第 {previous.order} 项“{previous.title}”办结后受理"
+                                  f"（第 {previous.order} 项{state}）。")
         applicant = Applicant(
             kind=bundle.applicant_kind, name=bundle.applicant_name,
             id_number=bundle.applicant_id if bundle.applicant_kind == "person" else "",

@@ -214,13 +214,16 @@ def start(request, code: str):
     if response:
         return response
     county = profile.county
-    own, others = [], []
+    own, others, later = [], [], []
     for s in plan.steps:
         item = get_item(county=county, no=s.item_no)
         row = {"step": s, "materials": _group_materials(item.data, s.scenario_code or "")}
+        if s.after_previous:
+            later.append(row)  # taken in once the previous part is finished, by its number
+            continue
         mine = may_intake(profile, county_id=county.pk, department_id=item.department_id)
         (own if mine else others).append(row)
-    ctx = {"event": event, "plan": plan, "own": own, "others": others, "statuses": MATERIAL_STATUSES,
+    ctx = {"event": event, "plan": plan, "own": own, "others": others, "later": later, "statuses": MATERIAL_STATUSES,
            "query": _query(plan.answers), "form": request.POST, "everywhere": intakes_everywhere(profile)}
     if request.method == "POST":
         chosen = [r for r in own if request.POST.get(f"p{r['step'].order}_accept")]
@@ -278,7 +281,7 @@ def staff_bundle(request, number: str):
                 return redirect("lifeevents:staff-bundle", number=bundle.number)
     overview = selectors.bundle_overview(bundle=bundle)
     forms = []
-    for p in overview.waiting:
+    for p in overview.ready:
         if may_intake(profile, county_id=bundle.county_id, department_id=p.department_id):
             item = get_item(county=bundle.county, no=p.item_no)
             part = bundle.parts.get(order=p.order)

@@ -113,11 +113,14 @@ def test_retirement_bundle_end_to_end(page, live_url, settings, tmp_path):
     dl.value.save_as(pdf_path)
     assert pdf_path.read_bytes().startswith(b"%PDF")
 
-    # At the window: the clerk accepts all three (all in 企业保险股) with one bundle number.
+    # At the window: the clerk takes in the approval; 待遇核定 and 资格认证 wait for the step before
+    # (the approved 退休审批表 is one of 待遇核定's materials), under the same bundle number.
     notice_path = page.url.removeprefix(live_url(""))
     login(page, live_url, "br_clerk_qy", notice_path)
     page.click("#le-start")
     page.wait_for_selector("#le-start-form")
+    assert page.locator("#le-part-1").count() == 1 and page.locator("#le-part-2").count() == 0
+    assert "须在第 1 项办结后受理" in page.inner_text("#le-later")
     page.fill("#applicant_name", "李建国")
     page.fill("#applicant_id", applicant_id)
     page.fill("#phone", "13900001111")
@@ -125,16 +128,18 @@ def test_retirement_bundle_end_to_end(page, live_url, settings, tmp_path):
     page.wait_for_selector("#le-number")
     number = page.inner_text("#le-number").strip()
     assert re.fullmatch(r"YJS-\d{4}-\d{6}", number)
-    assert page.inner_text("#le-status") == "办理中"
+    assert page.inner_text("#le-status") == "部分受理"
     logout(page)
 
-    # The applicant tracks the bundle with one number.
+    # The applicant tracks the bundle with one number, and sees what waits for what.
     track(page, live_url, number, applicant_id)
-    assert page.inner_text("#le-status") == "办理中"
+    assert page.inner_text("#le-status") == "部分受理"
     rows = page.locator("#le-parts tbody tr")
     assert rows.count() == 3
     text = page.inner_text("#le-parts")
-    assert len(re.findall(r"QY-\d{4}-\d{6}", text)) == 3
+    assert len(re.findall(r"QY-\d{4}-\d{6}", text)) == 1
+    assert "待第 1 项办结后受理" in text and "待第 2 项办结后受理" in text
+    assert "第 1 项办结后，请到" in page.inner_text("#le-next")
     assert "李建国" not in page.content()
 
 

@@ -28,30 +28,56 @@ WIDOW = Applicant(kind="person", name="王秀英", id_number=person_id(654, "197
 def start_retirement(staff, county, **kw):
     return services.start_bundle(
         user=staff("clerk", "QY"), code="retirement", answers={"unit": "enterprise", "route": "normal"},
-        applicant=RETIREE,
-        parts=[PartIntake(1, all_received(county, 4)), PartIntake(2, all_received(county, 7)),
-               PartIntake(3, all_received(county, 3))],
-        now=NOW, **kw,
+        applicant=RETIREE, parts=[PartIntake(1, all_received(county, 4))], now=NOW, **kw,
     )
 
 
-def test_retirement_bundle_creates_three_linked_cases(staff, county):
+def _accept_in_turn(staff, county, bundle, order, item_no, now=NOW):
+    return services.accept_part(user=staff("clerk", "QY"), number=bundle.number, order=order,
+                                intake=PartIntake(order, all_received(county, item_no)), now=now)
+
+
+def test_retirement_bundle_takes_each_step_in_when_the_previous_one_is_finished(staff, county):
+    """待遇核定 needs the approved 退休审批表, and 资格认证 the pension set: they are taken in once the
+    step before is finished, each under the same bundle number, each case with its own clock."""
     bundle = start_retirement(staff, county)
     assert re.fullmatch(r"YJS-2026-\d{6}", bundle.number)
     parts = list(bundle.parts.order_by("order"))
-    assert [(p.item_no, p.department.code) for p in parts] == [(4, "QY"), (7, "QY"), (3, "QY")]
-    cases = [p.case for p in parts]
-    assert all(c is not None and c.status == "in_progress" for c in cases)
+    assert [(p.item_no, p.department.code, p.after_previous) for p in parts] == [
+        (4, "QY", False), (7, "QY", True), (3, "QY", True)]
+    ov = selectors.bundle_overview(bundle=bundle)
+    assert [(p.state, p.blocked_by) for p in ov.parts] == [("open", None), ("pending", 1), ("pending", 2)]
+    assert ov.status == "partly_accepted" and not ov.due_complete
+    assert ov.next_part is None and ov.ready == []  # nothing to take in until item 4 is done
+    assert selectors.bundles_waiting_for(user=staff("clerk", "QY")) == []
+    with pytest.raises(DomainError, match="第 2 项“养老金待遇核定”须在第 1 项“退休资格审批（正常退休）”办结后受理"):
+        _accept_in_turn(staff, county, bundle, 2, 7)
+    # All at once is refused too, naming the parts that must wait.
+    with pytest.raises(DomainError, match="第 2 项（事项7 企业养老保险待遇核定）、第 3 项（事项3 离退休人员基本养老金领取资格认证）须在前一项办结后受理"):
+        services.start_bundle(user=staff("clerk", "QY"), code="retirement",
+                              answers={"unit": "enterprise", "route": "normal"}, applicant=RETIREE,
+                              parts=[PartIntake(1, all_received(county, 4)), PartIntake(2, all_received(county, 7)),
+                                     PartIntake(3, all_received(county, 3))], now=NOW)
+
+    head = staff("section_head", "QY")
+    _finish(head, parts[0].case.case_no)
+    ov = selectors.bundle_overview(bundle=bundle)
+    assert ov.next_part.order == 2 and [p.blocked_by for p in ov.parts] == [None, None, 2]
+    assert [o.number for o in selectors.bundles_waiting_for(user=staff("clerk", "QY"))] == [bundle.number]
+    later = at(2026, 3, 31)
+    _accept_in_turn(staff, county, bundle, 2, 7, now=later)
+    pension = BundlePart.objects.get(bundle=bundle, order=2).case
+    assert pension.received_at == later and pension.status == "in_progress"
+    with pytest.raises(DomainError, match="第 3 项.*须在第 2 项.*办结后受理.*办理中"):
+        _accept_in_turn(staff, county, bundle, 3, 3, now=later)
+    _finish(head, pension.case_no)
+    _accept_in_turn(staff, county, bundle, 3, 3, now=later)
+    cases = [p.case for p in bundle.parts.order_by("order")]
     assert {c.applicant_id for c in cases} == {RETIREE.id_number}
     assert [c.item.no for c in cases] == [4, 7, 3]
     assert all(c.bundle_part.bundle == bundle for c in cases)
-
     ov = selectors.bundle_overview(bundle=bundle)
-    assert ov.status == "in_progress" and ov.status_label == "办理中"
-    assert ov.due_complete and ov.due == max(c.effective_due for c in cases)
-    # Item 4 promises 20 working days from Monday 2026-03-02: the latest of the three.
-    assert ov.due == Case.objects.get(case_no=parts[0].case.case_no).effective_due
-    assert ov.next_part is None
+    assert ov.due_complete and ov.next_part is None and all(p.blocked_by is None for p in ov.parts)
 
 
 def test_numbers_are_sequential_per_year(staff, county):
@@ -98,7 +124,7 @@ def test_a_failed_intake_records_nothing(staff, county):
         services.start_bundle(
             user=staff("clerk", "QY"), code="retirement", answers={"unit": "enterprise", "route": "normal"},
             applicant=RETIREE,
-            parts=[PartIntake(1, all_received(county, 4)), PartIntake(2, all_received(county, 7, missing=["1寸彩照"]))],
+            parts=[PartIntake(1, all_received(county, 4, missing=["1寸彩照"]))],
             now=NOW,
         )
     assert "1寸彩照" in exc.value.message
@@ -182,11 +208,12 @@ def _finish(user, case_no):
 def test_bundle_is_finished_when_every_case_is(staff, county):
     bundle = start_retirement(staff, county)
     head = staff("section_head", "QY")
-    parts = list(bundle.parts.order_by("order"))
-    _finish(head, parts[0].case.case_no)
-    assert selectors.bundle_overview(bundle=bundle).status == "in_progress"
-    for p in parts[1:]:
-        _finish(head, p.case.case_no)
+    _finish(head, bundle.parts.get(order=1).case.case_no)
+    assert selectors.bundle_overview(bundle=bundle).status == "partly_accepted"
+    for order, item_no in ((2, 7), (3, 3)):
+        _accept_in_turn(staff, county, bundle, order, item_no)
+        assert selectors.bundle_overview(bundle=bundle).status == ("in_progress" if order == 3 else "partly_accepted")
+        _finish(head, bundle.parts.get(order=order).case.case_no)
     ov = selectors.bundle_overview(bundle=bundle)
     assert ov.status == "finished" and ov.status_label == "已办结"
     assert all(p.state == "finished" and p.result == "已办结" for p in ov.parts)
@@ -212,7 +239,7 @@ def test_overall_status(states, status):
 def test_track_with_bundle_number_and_id_suffix(staff, county):
     bundle = start_retirement(staff, county)
     ov = services.track_bundle(number=bundle.number.lower(), id_suffix=RETIREE.id_number[-6:].lower(), ip="1.2.3.4")
-    assert ov.number == bundle.number and ov.status == "in_progress" and len(ov.parts) == 3
+    assert ov.number == bundle.number and ov.status == "partly_accepted" and len(ov.parts) == 3
     with pytest.raises(NotFound, match="不正确"):
         services.track_bundle(number=bundle.number, id_suffix="000000", ip="1.2.3.4")
     with pytest.raises(NotFound):

@@ -114,10 +114,9 @@ def test_every_failing_part_is_named(staff, county):
 
 def test_section_head_owning_every_part_accepts_all_in_one(staff, county):
     bundle = services.start_bundle(
-        user=staff("section_head", "QY"), code="retirement", answers={"unit": "enterprise", "route": "normal"},
+        user=staff("section_head", "SY"), code="unemployment", answers={"claim": "yes", "transfer": "yes"},
         applicant=Applicant(kind="person", name="李建国", id_number=person_id(321), phone="13900001111"),
-        parts=[PartIntake(1, all_received(county, 4)), PartIntake(2, all_received(county, 7)),
-               PartIntake(3, all_received(county, 3))], now=NOW)
+        parts=[PartIntake(1, all_received(county, 37)), PartIntake(2, all_received(county, 38))], now=NOW)
     assert selectors.bundle_overview(bundle=bundle).status == "in_progress"
     assert all(p.case.handed_over_at == NOW for p in bundle.parts.all())  # the department's own intake
 
