@@ -257,11 +257,15 @@ def _part_view(part: BundlePart, previous: PartView | None = None) -> PartView:
         else:
             missing = [m.name for m in materials if m.tolerated and m.supplied_at is None and m.status == wf.MISSING]
     done = case is not None and case.status in wf.CLOSED_STATUSES
+    status_label = case.status_label if case else "待受理"
+    if part.after_previous and previous is not None and previous.state == "failed" and state in ("pending", "not_accepted"):
+        # The step it rests on was not done (退休审批 refused): nothing left to take in here.
+        state, status_label = "failed", f"第 {previous.order} 项未办成，无需办理"
     return PartView(
         order=part.order, item_no=part.item_no, item_name=part.item_name, label=part.label, title=part.title,
         department=part.department.short_name, department_id=part.department_id, location=part.location,
         phone=part.phone, state=state, case_no=case.case_no if case else "",
-        status_label=case.status_label if case else "待受理",
+        status_label=status_label,
         current_step=case.current_step if case and not done else "",
         due=case.effective_due if case and state in ("open", "finished") else None,
         provisional=bool(case and case.provisional), missing=missing,

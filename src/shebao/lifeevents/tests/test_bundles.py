@@ -219,6 +219,19 @@ def test_bundle_is_finished_when_every_case_is(staff, county):
     assert all(p.state == "finished" and p.result == "已办结" for p in ov.parts)
 
 
+def test_when_the_approval_is_refused_the_steps_resting_on_it_are_not_waited_for(staff, county):
+    bundle = start_retirement(staff, county)
+    approval = bundle.parts.get(order=1).case
+    case_services.perform_action(user=staff("section_head", "QY"), case_no=approval.case_no, action="refuse",
+                                 version=approval.version, reason="未达到法定退休年龄", now=NOW)
+    ov = selectors.bundle_overview(bundle=bundle)
+    assert [(p.state, p.status_label, p.blocked_by) for p in ov.parts] == [
+        ("failed", "不予办理", None), ("failed", "第 1 项未办成，无需办理", None), ("failed", "第 2 项未办成，无需办理", None)]
+    assert ov.status == "closed" and ov.waiting == [] and ov.next_part is None
+    with pytest.raises(DomainError, match="第 1 项办件 .* 不予办理"):
+        _accept_in_turn(staff, county, bundle, 2, 7)
+
+
 @pytest.mark.parametrize(("states", "status"), [
     (["pending", "pending"], "pending"),
     (["not_accepted", "pending"], "pending"),
