@@ -235,8 +235,12 @@ def start(request, code: str):
         except DomainError as exc:
             ctx["error"], ctx["problems"] = exc.message, exc.problems
             return render(request, "lifeevents/start.html", ctx, status=exc.status)
-        if selectors.bundle_overview(bundle=bundle).waiting:
+        overview = selectors.bundle_overview(bundle=bundle)
+        if overview.ready:
             messages.success(request, f"已受理一件事 {bundle.number}，请把编号告知申请人，并引导其到下一个窗口。")
+        elif overview.waiting:
+            messages.success(request, f"已受理一件事 {bundle.number}，请把编号告知申请人：其余事项须在前一项办结后，"
+                                      "凭这个编号再来办理。")
         else:
             messages.success(request, f"已受理一件事 {bundle.number}（全部事项），请把编号告知申请人。")
         return redirect("lifeevents:staff-bundle", number=bundle.number)

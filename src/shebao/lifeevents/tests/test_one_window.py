@@ -312,3 +312,18 @@ def test_a_bundle_is_shown_only_to_staff_with_a_part_in_it(client, staff, county
         assert page.status_code == 403 and bundle.number not in page.content.decode()
         assert answer.status_code == 403 and "不能查看" in answer.json()["detail"]
         assert UNIT.name not in page.content.decode()
+
+
+def test_pages_retirement_start_takes_in_the_approval_and_says_the_rest_comes_later(client, staff, county):
+    client.force_login(staff("clerk", "QY"))
+    url = "/life-events/retirement/start/?unit=enterprise&route=normal"
+    html = client.get(url).content.decode()
+    assert 'id="p1_accept"' in html and 'id="p2_accept"' not in html and 'id="p3_accept"' not in html
+    assert 'id="le-later"' in html and "须在第 1 项办结后受理" in html
+    form = {"applicant_kind": "person", "applicant_name": "李建国", "applicant_id": person_id(321),
+            "phone": "13900001111", "p1_accept": "1"}
+    form.update({f"p1_m{i}": "received" for i in range(len(group_materials(county, 4, None)))})
+    r = client.post(url, form, follow=True)
+    page = r.content.decode()
+    assert r.status_code == 200 and "其余事项须在前一项办结后，凭这个编号再来办理" in page
+    assert "引导其到下一个窗口" not in page and "待第 1 项办结后受理" in page
