@@ -373,12 +373,16 @@ class PublicAttempt(models.Model):
     rate limiting; ``scope`` says which budget it counts against.
 
     Kept in the database (not the per-process cache) so that the limit holds across every
-    worker and machine; the tick deletes rows older than a day.
+    worker and machine; the tick deletes rows older than a day. ``target`` is the number typed
+    and ``target_exists`` whether it named a case (bundle) then: a later success from the same IP
+    forgives the failures it makes harmless (see ``cases.services.public.forgive_failures``).
     """
 
     ip = models.CharField(max_length=64, db_index=True)
     scope = models.CharField(max_length=20)
     created_at = models.DateTimeField(db_index=True)
+    target = models.CharField("所查编号", max_length=40, blank=True, default="")
+    target_exists = models.BooleanField("编号存在", default=True)
 
     class Meta:
         verbose_name = "公开查询失败记录"

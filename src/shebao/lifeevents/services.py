@@ -316,6 +316,7 @@ def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime 
     secret = (id_suffix or "").strip().upper()
     bundle = Bundle.objects.filter(number=no).first() if no and len(secret) == 6 else None
     if bundle is None or not bundle.applicant_id.upper().endswith(secret):
-        case_services.record_public_failure(ip, TRACK_SCOPE, now)
+        case_services.record_public_failure(ip, TRACK_SCOPE, now, target=no, target_exists=bundle is not None)
         raise NotFound(BAD_MATCH)
+    case_services.forgive_failures(ip, no, now, scopes=(TRACK_SCOPE,))
     return selectors.bundle_overview(bundle=bundle, now=now)

@@ -21,6 +21,7 @@ from shebao.cases.services.notify import (
 from shebao.cases.services.public import (
     TrackResult,
     check_public_rate,
+    forgive_failures,
     rate_case,
     record_public_failure,
     record_rating_follow_up,
@@ -36,6 +37,7 @@ __all__ = [
     "check_public_rate",
     "deliver_notification",
     "deliver_pending",
+    "forgive_failures",
     "hand_over_cases",
     "intake_case",
     "intake_problems",

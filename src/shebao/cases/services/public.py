@@ -3,6 +3,12 @@
 An applicant proves who they are with the case number plus the last 6 characters of the ID number
 or credit code (or the 8-character query code printed on the receipt). Failed attempts are counted
 per client IP in the database, so the limit holds across every worker and machine.
+
+A success forgives, for that IP, the failures it shows were mistakes rather than guesses: those
+on the number just opened (whoever succeeds knows its secret: nothing was left to guess) and
+those on numbers that named no case (no secret could have matched). A village assistant's or a
+service hall's shared terminal is then not locked out by its users' typing errors, while the
+budget of guesses at a case somebody else holds stays exactly what the limit says.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from shebao.accounts.models import Role
 from shebao.accounts.permissions import act_denial
@@ -43,9 +50,23 @@ def check_public_rate(ip: str, now: dt.datetime, *, scopes=CASE_SCOPES, forgotte
                           status=429)
 
 
-def record_public_failure(ip: str, scope: str, now: dt.datetime) -> None:
-    """Count a failed public look-up of ``ip`` (the tick deletes the rows after a day)."""
-    PublicAttempt.objects.create(ip=ip, scope=scope, created_at=now)
+def record_public_failure(ip: str, scope: str, now: dt.datetime, *, target: str = "",
+                          target_exists: bool = True) -> None:
+    """Count a failed public look-up of ``ip`` (the tick deletes the rows after a day).
+
+    ``target`` is the number typed, ``target_exists`` whether it named a case (bundle): both only
+    serve :func:`forgive_failures`; an attempt without a target is never forgiven."""
+    PublicAttempt.objects.create(ip=ip, scope=scope, created_at=now, target=(target or "")[:40],
+                                 target_exists=target_exists or not target)
+
+
+def forgive_failures(ip: str, target: str, now: dt.datetime, *, scopes=CASE_SCOPES) -> None:
+    """After ``ip`` opened ``target`` with its secret: drop that IP's failures of ``scopes`` in the
+    window on ``target`` itself and on numbers that named nothing (see the module docstring)."""
+    _, window = _limits()
+    since = now - dt.timedelta(seconds=window)
+    (PublicAttempt.objects.filter(ip=ip, scope__in=scopes, created_at__gte=since)
+     .filter(Q(target=target) | Q(target_exists=False)).exclude(target="").delete())
 
 
 def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.datetime) -> Case:
@@ -64,8 +85,10 @@ def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.dat
         (len(secret) == 6 and case.applicant_id.upper().endswith(secret)) or secret == case.query_code
     )
     if not ok:
-        record_public_failure(ip, scope, now)
+        # A secret too short to match anything is no guess: as if the number named nothing.
+        record_public_failure(ip, scope, now, target=no, target_exists=case is not None)
         raise NotFound(BAD_MATCH)
+    forgive_failures(ip, no, now)
     return case
 
 

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from shebao.cases import services
-from shebao.cases.models import Notification, PublicAttempt, Rating
+from shebao.cases.models import Case, Notification, PublicAttempt, Rating
 from shebao.cases.notifications import LoggingSmsBackend, Message
 from shebao.cases.tests.conftest import applicant_for, intake_payload, materials_of
 from shebao.core.models import AuditEvent
@@ -78,6 +79,50 @@ def test_track_rate_limited_after_ten_failures(api, staff, county):
                      REMOTE_ADDR="10.9.9.9")
     assert other.status_code == 200
     assert PublicAttempt.objects.filter(ip="127.0.0.1").count() == 10
+
+
+def test_a_shared_terminal_is_not_locked_out_by_mistakes_its_users_correct(api, staff, county, settings):
+    """A village assistant's terminal: one applicant mistypes twice then gets it right, another
+    mistypes the number itself then gets it right; their mistakes no longer count."""
+    settings.SHEBAO_TRACK_MAX_FAILURES = 3
+    first, second = _accept(staff, county), _accept(staff, county)
+    anon = api(None)
+    for suffix in ("000000", "111111"):
+        assert anon.get("/api/v1/track", {"case_no": first.case_no, "id_suffix": suffix}).status_code == 404
+    assert anon.get("/api/v1/track", {"case_no": first.case_no, "id_suffix": first.applicant_id[-6:]}).status_code == 200
+    assert PublicAttempt.objects.count() == 0
+    typo = second.case_no[:-1] + ("9" if second.case_no[-1] != "9" else "8")
+    assert not Case.objects.filter(case_no=typo).exists()
+    assert anon.get("/api/v1/track", {"case_no": typo, "id_suffix": second.applicant_id[-6:]}).status_code == 404
+    assert anon.get("/api/v1/track", {"case_no": second.case_no, "id_suffix": "12345"}).status_code in (404, 422)
+    r = anon.get("/api/v1/track", {"case_no": second.case_no, "id_suffix": second.applicant_id[-6:]})
+    assert r.status_code == 200
+    assert PublicAttempt.objects.count() == 0
+    # Three real mistakes in a row still lock the terminal, as before.
+    for suffix in ("000000", "111111", "222222"):
+        anon.get("/api/v1/track", {"case_no": first.case_no, "id_suffix": suffix})
+    r = anon.get("/api/v1/track", {"case_no": first.case_no, "id_suffix": first.applicant_id[-6:]})
+    assert r.status_code == 429
+
+
+def test_a_success_does_not_forgive_guesses_at_someone_elses_case(api, staff, county, settings):
+    """Knowing one's own case proves nothing about another: guesses at it keep counting."""
+    settings.SHEBAO_TRACK_MAX_FAILURES = 3
+    mine, victim = _accept(staff, county), _accept(staff, county)
+    anon = api(None)
+    for suffix in ("000000", "111111"):
+        assert anon.get("/api/v1/track", {"case_no": victim.case_no, "id_suffix": suffix}).status_code == 404
+    assert anon.get("/api/v1/track", {"case_no": mine.case_no, "id_suffix": mine.applicant_id[-6:]}).status_code == 200
+    assert list(PublicAttempt.objects.values_list("target", "target_exists")) == [(victim.case_no, True)] * 2
+    assert anon.get("/api/v1/track", {"case_no": victim.case_no, "id_suffix": "222222"}).status_code == 404
+    r = anon.get("/api/v1/track", {"case_no": victim.case_no, "id_suffix": victim.applicant_id[-6:]})
+    assert r.status_code == 429
+    # Another IP's failures are its own: a success here forgives nothing there.
+    services.record_public_failure("10.1.1.1", "track", timezone.now(), target=mine.case_no)
+    other = anon.get("/api/v1/track", {"case_no": mine.case_no, "id_suffix": mine.applicant_id[-6:]},
+                     REMOTE_ADDR="10.2.2.2")
+    assert other.status_code == 200
+    assert PublicAttempt.objects.filter(ip="10.1.1.1").count() == 1
 
 
 def test_unknown_case_and_wrong_suffix_look_the_same(api, staff, county):

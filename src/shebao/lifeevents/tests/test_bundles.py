@@ -272,6 +272,27 @@ def test_track_is_rate_limited_per_ip(staff, county, settings):
     assert services.track_bundle(number=bundle.number, id_suffix=RETIREE.id_number[-6:], ip="9.9.9.9", now=NOW)
 
 
+def test_a_bundle_opened_at_last_forgives_the_mistakes_made_on_it(staff, county, settings):
+    """Mistakes on the bundle number or on the suffix of the bundle then opened do not lock out a
+    shared terminal; guesses at a bundle never opened keep counting."""
+    from shebao.cases.models import PublicAttempt
+
+    settings.SHEBAO_TRACK_MAX_FAILURES = 3
+    bundle = start_retirement(staff, county)
+    suffix = RETIREE.id_number[-6:]
+    for number, typed in ((bundle.number, "999999"), ("YJS-2026-999999", suffix), (bundle.number, "888888")):
+        with pytest.raises(NotFound):
+            services.track_bundle(number=number, id_suffix=typed, ip="5.6.7.10", now=NOW)
+    assert PublicAttempt.objects.filter(ip="5.6.7.10").count() == 2 + 1
+    # Two failures on this bundle and one on a number that names none: at the limit of 3 ...
+    with pytest.raises(DomainError):
+        services.track_bundle(number=bundle.number, id_suffix=suffix, ip="5.6.7.10", now=NOW)
+    PublicAttempt.objects.filter(ip="5.6.7.10", target=bundle.number).first().delete()
+    # ... one fewer, and the right pair opens the bundle and clears the other two.
+    assert services.track_bundle(number=bundle.number, id_suffix=suffix, ip="5.6.7.10", now=NOW)
+    assert not PublicAttempt.objects.filter(ip="5.6.7.10").exists()
+
+
 def test_bundle_and_case_look_ups_have_budgets_of_their_own(staff, county, settings):
     """Both are counted by the cases' rate-limit service, each against its own budget."""
     settings.SHEBAO_TRACK_MAX_FAILURES = 2
