@@ -97,6 +97,14 @@ def test_the_common_miswriting_of_work_injury_reads_as_work_injury(engine):
     assert set(nos(typo)) == set(nos(word)) and set(nos(typo)) <= WORK_INJURY and 34 in nos(typo)
 
 
+@pytest.mark.parametrize("q", ["职工退休", "企业职工退休", "单位职工退休", "我要退休", "快退休了"])
+def test_a_plain_retirement_leads_to_the_normal_retirement_approval_first(engine, q):
+    """Not to the early-retirement items 5 and 6, whose names happen to start with 企业职工."""
+    out = engine.search(q)
+    assert nos(out)[0] == 4, (q, nos(out)[:5])
+    assert "提前" in q or not out.unsure
+
+
 def test_claiming_unemployment_benefit_puts_37_before_36_and_38(engine):
     ranked = nos(engine.search("领失业保险"))
     assert ranked[0] == 37, ranked
