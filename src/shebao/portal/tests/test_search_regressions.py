@@ -75,6 +75,7 @@ TOP3 = [
     ("新招了几个工人", {31, 1}),
     ("公司改名", {32, 23}),
     ("职业病", {34}),
+    ("居民养老保险一次性领取", {21}),  # 一次性支付, not 参保登记 (item 11) for the shared 居民养老保险
 ]
 
 
@@ -103,6 +104,10 @@ def test_a_plain_retirement_leads_to_the_normal_retirement_approval_first(engine
     out = engine.search(q)
     assert nos(out)[0] == 4, (q, nos(out)[:5])
     assert "提前" in q or not out.unsure
+
+
+def test_a_one_off_payout_of_resident_pension_comes_first(engine):
+    assert nos(engine.search("居民养老保险一次性领取"))[0] == 21
 
 
 def test_claiming_unemployment_benefit_puts_37_before_36_and_38(engine):
