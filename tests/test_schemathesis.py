@@ -231,3 +231,17 @@ def test_text_no_database_can_store_gets_422(client, method, path, body):
         resp = client.post(path, data=body, content_type="application/json")
     assert resp.status_code == 422
     assert "不允许的字符" in resp.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_api_decodes_a_json_body_once(client, token, monkeypatch):
+    """The gate's decoded and checked body is what the endpoint gets: no second json.loads."""
+    import ninja.parser
+
+    calls = []
+    real = json.loads
+    monkeypatch.setattr(ninja.parser.json, "loads", lambda *a, **k: calls.append(1) or real(*a, **k))
+    resp = client.post("/api/v1/cases", data=json.dumps({"item_no": "abc", "applicant": []}),
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert len(calls) == 1  # the middleware's (ninja.parser.json is the json module itself)
+    assert resp.status_code == 422 and "请求参数有误" in resp.json()["detail"]

@@ -11,12 +11,22 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from shebao.core.errors import DomainError, describe_validation_errors
 
 log = logging.getLogger(__name__)
 
+class CheckedJsonParser(Parser):
+    """The body as ``SecurityHeadersMiddleware`` decoded and checked it, else decoded here."""
+
+    def parse_body(self, request):
+        data = getattr(request, "checked_json", None)
+        return data if data is not None else super().parse_body(request)
+
+
 api = NinjaAPI(
+    parser=CheckedJsonParser(),
     title="社保办事通 API",
     version="1",
     description="阳城县社会保险中心办事服务系统接口。公开接口无需认证；办件接口使用 Bearer 令牌。",
