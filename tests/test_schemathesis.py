@@ -230,7 +230,12 @@ def test_text_no_database_can_store_gets_422(client, method, path, body):
     else:
         resp = client.post(path, data=body, content_type="application/json")
     assert resp.status_code == 422
-    assert "不允许的字符" in resp.json()["detail"]
+    if path.startswith("/api/"):
+        assert "不允许的字符" in resp.json()["detail"]
+    else:  # a browser's page or form gets a page in Chinese, not JSON escapes
+        assert resp["Content-Type"].startswith("text/html")
+        html = resp.content.decode()
+        assert "不允许的字符" in html and 'id="request-refused"' in html
 
 
 @pytest.mark.django_db
@@ -245,3 +250,14 @@ def test_the_api_decodes_a_json_body_once(client, token, monkeypatch):
                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert len(calls) == 1  # the middleware's (ninja.parser.json is the json module itself)
     assert resp.status_code == 422 and "请求参数有误" in resp.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_an_oversized_form_gets_a_page_and_a_json_client_json(client):
+    big = "x" * (2 * 1024 * 1024 + 1)
+    resp = client.post("/track/", {"case_no": big, "id_suffix": "123456"}, HTTP_REFERER="http://testserver/track/")
+    assert resp.status_code == 413 and resp["Content-Type"].startswith("text/html")
+    html = resp.content.decode()
+    assert "请求内容过大" in html and 'href="http://testserver/track/"' in html
+    resp = client.get("/search/", {"q": "a\x00"}, HTTP_ACCEPT="application/json")
+    assert resp.status_code == 422 and "不允许的字符" in resp.json()["detail"]

@@ -257,6 +257,11 @@ class LifeEvent(_Strict):
     same_materials: list[LifeEventSameMaterial] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
+    @property
+    def item_nos(self) -> list[int]:
+        """The items its steps may involve, each once, in the order of their first step."""
+        return list(dict.fromkeys(s.item_no for s in self.steps))
+
     @model_validator(mode="after")
     def _check_questions(self) -> LifeEvent:
         problems: list[str] = []

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
 
-from shebao.core.views import method_not_allowed
+from shebao.core.views import method_not_allowed, refusal
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,9 +56,9 @@ def _bad_json(value) -> bool:
     return False
 
 
-def _too_large(length: int | None, limit: int) -> JsonResponse:
+def _too_large(request, length: int | None, limit: int):
     size = f"（{length} 字节）" if length else ""
-    return JsonResponse({"detail": f"请求内容过大{size}，上限为 {limit} 字节。"}, status=413)
+    return refusal(request, f"请求内容过大{size}，上限为 {limit} 字节。", status=413)
 
 
 class RequestLogMiddleware:
@@ -121,9 +121,9 @@ class SecurityHeadersMiddleware:
         # Django reports a body over DATA_UPLOAD_MAX_MEMORY_SIZE (when no Content-Length told
         # us up front) as a 400; it is a 413.
         if isinstance(exception, RequestDataTooBig):
-            return _too_large(None, body_limit(request))
+            return _too_large(request, None, body_limit(request))
         if isinstance(exception, TooManyFieldsSent):
-            return JsonResponse({"detail": "表单字段过多。"}, status=413)
+            return refusal(request, "表单字段过多，请减少后重新提交。", status=413)
         return None
 
     def _refuse(self, request):
@@ -131,22 +131,22 @@ class SecurityHeadersMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse({"detail": "请求头 Content-Length 无效。"}, status=400)
+            return refusal(request, "请求头 Content-Length 无效。", status=400)
         if length > limit:
-            return _too_large(length, limit)
+            return _too_large(request, length, limit)
         if _bad_text(request.path) or any(_bad_text(k) or any(_bad_text(v) for v in vs)
                                           for k, vs in request.GET.lists()):
-            return JsonResponse({"detail": BAD_TEXT}, status=422)
+            return refusal(request, BAD_TEXT, status=422)
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method in _BODY_METHODS and content_type.startswith(_FORM_TYPES):
             try:
                 fields = list(request.POST.lists())
             except RequestDataTooBig:
-                return _too_large(length, limit)
+                return _too_large(request, length, limit)
             except Exception:  # a malformed body is the view's to answer (usually 400)
                 fields = []
             if any(_bad_text(k) or any(_bad_text(v) for v in vs) for k, vs in fields):
-                return JsonResponse({"detail": BAD_TEXT}, status=422)
+                return refusal(request, BAD_TEXT, status=422)
         if (
             request.method in _BODY_METHODS
             and request.path.startswith("/api/")
@@ -156,13 +156,13 @@ class SecurityHeadersMiddleware:
             try:
                 data = json.loads(request.body)
             except RequestDataTooBig:
-                return _too_large(length, limit)
+                return _too_large(request, length, limit)
             except UnicodeDecodeError:
                 return JsonResponse({"detail": "请求体不是合法的 JSON：必须使用 UTF-8 编码。"}, status=400)
             except ValueError as exc:
                 where = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if hasattr(exc, "lineno") else ""
                 return JsonResponse({"detail": f"请求体不是合法的 JSON{where}，请检查格式。"}, status=400)
             if _bad_json(data):
-                return JsonResponse({"detail": BAD_TEXT}, status=422)
+                return refusal(request, BAD_TEXT, status=422)
             request.checked_json = data  # the API's parser takes it instead of decoding the body again
         return None

@@ -16,13 +16,34 @@ CSRF_MESSAGE = ("页面已过期，提交没有成功（可能在其他窗口重
 NOT_ALLOWED_MESSAGE = "这个地址不能这样打开（请求方式不允许）。请从页面上的按钮或表单进入。"
 
 
+def wants_json(request) -> bool:
+    """An API call, or a client that sent or asked for JSON; a browser's page request otherwise."""
+    if request.path.startswith("/api/") or "json" in request.META.get("CONTENT_TYPE", ""):
+        return True
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def refusal(request, message: str, *, status: int):
+    """A request refused before any view saw it (too large, text no database can store): the
+    reason in Chinese, as JSON for API clients and as a page for a browser."""
+    if wants_json(request):
+        return JsonResponse({"detail": message}, status=status)
+    back = _same_site_referer(request)
+    return render(request, "refused.html", {"message": message, "back": back}, status=status)
+
+
+def _same_site_referer(request) -> str:
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return ""
+    return back
+
+
 def csrf_failure(request, reason: str = ""):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": CSRF_MESSAGE}, status=403)
-    back = request.META.get("HTTP_REFERER", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = ""
-    return render(request, "403_csrf.html", {"message": CSRF_MESSAGE, "back": back}, status=403)
+    return render(request, "403_csrf.html", {"message": CSRF_MESSAGE, "back": _same_site_referer(request)}, status=403)
 
 
 def method_not_allowed(request, response):

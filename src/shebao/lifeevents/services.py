@@ -19,6 +19,7 @@ writes a case itself.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -312,8 +313,9 @@ def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime 
     now = now or timezone.now()
     ip = (ip or "unknown")[:64]
     case_services.check_public_rate(ip, now, scopes=(TRACK_SCOPE,), forgotten="一件事编号")
-    no = (number or "").strip().upper()
-    secret = (id_suffix or "").strip().upper()
+    # NFKC: full-width letters, digits and dashes from a Chinese input method read as typed.
+    no = unicodedata.normalize("NFKC", number or "").strip().upper()
+    secret = unicodedata.normalize("NFKC", id_suffix or "").strip().upper()
     bundle = Bundle.objects.filter(number=no).first() if no and len(secret) == 6 else None
     if bundle is None or not bundle.applicant_id.upper().endswith(secret):
         case_services.record_public_failure(ip, TRACK_SCOPE, now, target=no, target_exists=bundle is not None)

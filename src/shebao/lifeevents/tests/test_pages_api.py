@@ -30,6 +30,10 @@ def test_index_lists_the_bundles(client):
     for name in ("退休一件事", "身后一件事", "企业开办·员工录用一件事", "失业一件事"):
         assert name in html
     assert 'href="/life-events/retirement/"' in html
+    # Each item once, and no separator left at the end (身后一件事 lists item 34 in two steps).
+    listed = re.findall(r"涉及事项：([^<]*)</p>", html)
+    assert listed and all(t and not t.endswith("、") for t in listed)
+    assert all(len(t.split("、")) == len(set(t.split("、"))) for t in listed)
 
 
 def test_questions_reveal_follow_ups_and_lead_to_the_notice(client):
@@ -125,6 +129,11 @@ def test_track_page(client, retirement_bundle):
     assert person_id(321) not in html and "李建国" not in html
     r = client.post("/life-events/track/", {"number": retirement_bundle.number, "id_suffix": "000000"})
     assert r.status_code == 404 and "不正确" in r.content.decode()
+    # Full-width number and suffix from a Chinese input method read as typed, as on /track/.
+    wide = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+    r = client.post("/life-events/track/", {"number": retirement_bundle.number.translate(wide),
+                                             "id_suffix": person_id(321)[-6:].translate(wide)})
+    assert r.status_code == 200 and retirement_bundle.number in r.content.decode()
     r = client.post("/life-events/track/", {"number": "", "id_suffix": ""})
     assert r.status_code == 400
 
