@@ -385,10 +385,10 @@ def receipt(request, case_no: str):
 
 
 @router.get("/cases/{case_no}/notice.pdf", auth=STAFF, response={200: None, **ERRORS},
-            summary="不予受理/补正告知书 PDF（一次性告知）")
+            summary="不予受理通知书、容缺补正告知书（一次性告知）或不予办理决定书 PDF")
 def notice(request, case_no: str):
     case = selectors.get_case(user=request.auth, case_no=case_no)
-    return _pdf(pdfs.notice_pdf(case), f"notice-{case.case_no}.pdf")
+    return _pdf(pdfs.written_notice_pdf(case), f"notice-{case.case_no}.pdf")
 
 
 @router.get("/ratings/bad", auth=STAFF, response={200: list[RatingOut], **ERRORS}, summary="差评列表（股长、主任）")

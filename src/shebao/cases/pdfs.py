@@ -56,7 +56,8 @@ def _header_rows(case: Case) -> list[list[str]]:
         rows.insert(2, ["情形", case.scenario_name])
     if case.agent_name:
         rows.append(["经办人", case.agent_name[:1] + "*" * (len(case.agent_name) - 1)])
-    rows.append(["受理时间", _when(case.received_at)])
+    # A refused application was received, never accepted (受理).
+    rows.append(["申请时间" if case.status == wf.NOT_ACCEPTED else "受理时间", _when(case.received_at)])
     return rows
 
 
@@ -175,3 +176,9 @@ def decision_pdf(case: Case) -> bytes:
     )
     _text(doc, f"{case.county.agency}    办件编号 {case.case_no}    打印时间：{_when(timezone.now())}", "small")
     return doc.render()
+
+
+def written_notice_pdf(case: Case) -> bytes:
+    """The case's written notice, whichever it has: the 不予办理决定书 of a case refused after
+    acceptance, else the 不予受理通知书 or 容缺补正告知书 (:func:`notice_pdf`)."""
+    return decision_pdf(case) if case.status == wf.REFUSED else notice_pdf(case)

@@ -326,7 +326,7 @@ def receipt_pdf(request, case_no: str):
 def notice_pdf(request, case_no: str):
     case = case_selectors.get_case(user=request.user, case_no=case_no)
     try:
-        data = pdfs.decision_pdf(case) if case.status == wf.REFUSED else pdfs.notice_pdf(case)
+        data = pdfs.written_notice_pdf(case)
     except DomainError as exc:
         return denied(request, exc.message, exc.status)
     return _pdf(data, f"notice-{case.case_no}.pdf")

@@ -170,11 +170,34 @@ def _extend(case, t, *, days, reason, now, actor, **ctx):
     cal = common.get_calendar()
     total = case.extension_days + days
     clock = common.compute_case_clock(case, cal, extension_days=total)
+    limit = clock.statutory_due
+    if limit is not None and clock.extended_due is not None and clock.extended_due > limit:
+        raise DomainError(_past_the_statutory_limit(case, cal, days=days, new_due=clock.extended_due, limit=limit))
     Extension.objects.create(case=case, days=days, reason=reason, due_before=case.effective_due,
                              due_after=clock.extended_due, actor=actor, created_at=now)
     fields = {**common.clock_fields(clock), "extension_days": total}
     fields["warning"] = common.warning_for(case, cal, now, due=clock.effective_due)
     return fields, {"days": days, "due_before": case.effective_due, "due_after": clock.extended_due}, None
+
+
+def _past_the_statutory_limit(case, cal, *, days: int, new_due: dt.date, limit: dt.date) -> str:
+    """Why an extension is refused: 延期 moves the center's promise, never the law's limit
+    (法定时限不因延期顺延), so the promise may move up to the statutory date and no further."""
+    room = 0
+    for n in range(days - 1, 0, -1):
+        due = common.compute_case_clock(case, cal, extension_days=case.extension_days + n).extended_due
+        if due is not None and due <= limit:
+            room = n
+            break
+    head = (f"延期 {days} 个工作日后的办结日期 {_day(new_due)} 晚于法定办结期限 {_day(limit)}；"
+            "延期只能推迟承诺时限，法定时限不因延期顺延。")
+    if room:
+        return head + f"最多还可延长 {room} 个工作日。"
+    return head + "已没有可延长的时间，请在法定期限内办结，或依法中止办理。"
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _finish(case, t, *, result, now, **ctx):

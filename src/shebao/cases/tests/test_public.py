@@ -474,3 +474,37 @@ def test_track_reads_full_width_input_as_typed(client, api, staff, county):
     assert r.status_code == 200 and f'id="result-h">办件 {case.case_no}' in r.content.decode()
     r = api(None).get("/api/v1/track", {"case_no": wide_no, "id_suffix": wide_suffix})
     assert r.status_code == 200 and r.json()["case_no"] == case.case_no
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return text.replace(" ", "").replace("\n", "")
+
+
+def test_the_api_gives_the_written_decision_the_workbench_prints(api, staff, county, tmp_path):
+    case = _accept(staff, county)
+    case = services.perform_action(user=staff("section_head", "SY"), case_no=case.case_no, action="refuse",
+                                   version=case.version, reason="该单位已在外县参保，不能重复登记")
+    r = api("clerk", "SY").get(f"/api/v1/cases/{case.case_no}/notice.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    if subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = _pdf_text(r.content, tmp_path)
+    assert "不予办理决定书" in text and "该单位已在外县参保，不能重复登记" in text
+
+
+def test_a_refusal_notice_dates_the_application_not_an_acceptance(staff, county, tmp_path):
+    from shebao.cases.pdfs import notice_pdf
+
+    if subprocess.run(["which", "pdftotext"], capture_output=True).returncode != 0:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    a = applicant_for("unit")
+    refused = services.intake_case(
+        user=staff("clerk", "SY"), item_no=36, scenario=None, applicant=services.Applicant(**a),
+        materials=[services.MaterialEntry(m["name"], m["status"])
+                   for m in materials_of(county, 36, missing=("社会保险登记表",))],
+        refuse=True, refusal_reasons=["材料不齐"])
+    text = _pdf_text(notice_pdf(refused), tmp_path)
+    assert "不予受理通知书" in text and "申请时间" in text and "受理时间" not in text

@@ -193,3 +193,21 @@ def test_lost_update_prevented_at_the_database(staff, county):
     with pytest.raises(Conflict):
         save_case(b, expected_version=b.version, fields={"result": "B"})
     assert Case.objects.get(pk=case.pk).result == "A"
+
+
+def test_an_extension_moves_the_promise_up_to_the_statutory_limit_and_no_further(api, county):
+    """Item 4: 承诺 20, 法定 30 working days. 延期 moves the promise; the law's date stays."""
+    head = api("section_head", "QY")
+    body = head.post("/api/v1/cases", intake_payload(county, 4), content_type="application/json").json()
+    statutory = body["statutory_due"]
+    assert body["promised_due"] < statutory
+    r = _act(head, body["case_no"], "extend", body["version"], reason="需外调核实", days=15)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert "法定时限不因延期顺延" in detail and "最多还可延长 10 个工作日" in detail
+    assert not Extension.objects.filter(case__case_no=body["case_no"]).exists()
+    body = _act(head, body["case_no"], "extend", body["version"], reason="需外调核实", days=10).json()
+    assert body["effective_due"] == statutory and body["statutory_due"] == statutory
+    r = _act(head, body["case_no"], "extend", body["version"], reason="还要再等", days=1)
+    assert r.status_code == 422 and "已没有可延长的时间" in r.json()["detail"]
+    assert Case.objects.get(case_no=body["case_no"]).effective_due.isoformat() == statutory
