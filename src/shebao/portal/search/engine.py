@@ -240,6 +240,14 @@ class SearchEngine:
         self.phrases = {
             key: (sorted(idxs), math.log(1 + n / len(idxs))) for key, idxs in phrases.items() if len(key[0]) >= 2
         }
+        # Items with a keyword that is exactly a word of the question: among items scoring the same
+        # (退休 is in the names of items 3–6 and 9), the one whose reviewers chose that very word
+        # as its keyword comes first, instead of the lowest number.
+        self.whole_keywords: dict[str, set[int]] = defaultdict(set)
+        for idx, ts in enumerate(texts):
+            for fld, text in ts:
+                if fld == "keyword":
+                    self.whole_keywords[text.replace(" ", "")].add(idx)
 
         # The phonetic lexicon: every word the index or the knowledge knows.
         lexicon_words = set(vocabulary)
@@ -357,7 +365,9 @@ class SearchEngine:
             for idx in list(scores):
                 if self.entries[idx].category in q.cues:
                     scores[idx] *= 1 + CATEGORY_BOOST
-        ranked = sorted(((s, i, why[i]) for i, s in scores.items()), key=lambda r: (-r[0], self.entries[r[1]].no))
+        chosen = set().union(*(self.whole_keywords.get(t, ()) for t in q.terms))
+        ranked = sorted(((s, i, why[i]) for i, s in scores.items()),
+                        key=lambda r: (-round(r[0], 6), r[1] not in chosen, self.entries[r[1]].no))
         return ranked
 
     @staticmethod

@@ -106,6 +106,18 @@ def test_a_plain_retirement_leads_to_the_normal_retirement_approval_first(engine
     assert "提前" in q or not out.unsure
 
 
+@pytest.mark.parametrize("q", ["退休", "tuixiu", "退修"])
+def test_retirement_alone_puts_the_retirement_approval_first(engine, q):
+    """Items 3–6 and 9 all have 退休 in their names; 4 is the one that has it as a keyword."""
+    assert nos(engine.search(q))[0] == 4, nos(engine.search(q))[:5]
+
+
+@pytest.mark.parametrize("q", ["养老金多少钱", "退休金多少钱"])
+def test_how_much_pension_is_about_the_pension_not_a_fee(engine, q):
+    ranked = nos(engine.search(q))
+    assert ranked[0] == 7 and 40 not in ranked[:5], ranked
+
+
 def test_a_one_off_payout_of_resident_pension_comes_first(engine):
     assert nos(engine.search("居民养老保险一次性领取"))[0] == 21
 
