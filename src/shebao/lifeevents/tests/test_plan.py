@@ -163,9 +163,16 @@ def test_public_retirement_29_then_28(county):
     assert [s.item_no for s in p.steps] == [29, 28]
     assert [s.item_no for s in p.steps_without_materials] == [29]
     assert by_name(p, "证明和聘任证明复印件").sources[0].line.condition is None
+    assert not p.steps[0].after_previous  # nothing before it to wait for
     p = plan("retirement", unit="public", route="special_work", title="no")
     assert [s.item_no for s in p.steps] == [5, 29, 28]
     assert [(n.step.item_no, n.material) for n in p.not_needed] == [(28, "证明和聘任证明复印件")]
+    # An early retirement must be approved (item 5 or 6) before the first certification and the
+    # pension: neither may be dated before the approval.
+    early, certification, pension = p.steps
+    assert certification.after_previous and certification.counted_from == early.promised.due
+    assert pension.after_previous and pension.counted_from >= certification.counted_from
+    assert certification.notice.promised_sentence.startswith("须在事项5办结后申请")
 
 
 def test_death_of_a_resident_merges_basic_and_supplementary_cancellation(county):
