@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shebao.core.errors import DomainError
-from shebao.domain.deadlines import DeadlineError, DueDate, due_date, local_date
+from shebao.domain.deadlines import (
+    DeadlineError,
+    DueDate,
+    ScheduleAnswer,
+    due_date,
+    local_date,
+    schedule_answer,
+)
 from shebao.domain.workdays import CalendarError, WorkCalendar
 
 #: The guide names no opening hours; we say only what it implies (working days) and where to ask.
@@ -268,8 +275,22 @@ class Notice:
         return f"{self.item_name}（{self.scenario.label}）" if self.scenario else self.item_name
 
 
-def promise_sentence(due: DueDate | None, today: dt.date) -> str:
-    """“如果今天申请，承诺于 … 前办结” for one promised limit (or what the guide says instead)."""
+def closed_window(schedules: Sequence[ScheduleAnswer]) -> ScheduleAnswer | None:
+    """The yearly filing window (item 25: 每年1月1日至4月30日期间申报) that today is outside of."""
+    return next((s for s in schedules if s.kind == "yearly_window" and s.status in ("closed", "not_yet_open")), None)
+
+
+def promise_sentence(due: DueDate | None, today: dt.date, *, schedules: Sequence[ScheduleAnswer] = ()) -> str:
+    """“如果今天申请，承诺于 … 前办结” for one promised limit (or what the guide says instead).
+
+    Outside an item's yearly filing window nothing can be applied for today, so nothing is promised
+    for today: the sentence says when the window opens and what is promised within it."""
+    window = closed_window(schedules)
+    if window is not None:
+        when = "本年度申报期已结束" if window.status == "closed" else "本年度申报期尚未开始"
+        within = f"申报期内申请的，承诺时限为{due.text}" if due is not None and due.text else "请在申报期内申请"
+        return (f"今天不能申报：{when}，下一申报期为 {cn_date(window.window_start)}至{cn_date(window.window_end)}。"
+                f"{within}。")
     if due is None:
         return "指南未规定承诺时限。"
     mark = "（暂定）" if due.provisional else ""
@@ -291,6 +312,17 @@ def promised_due(cal: WorkCalendar, item: Mapping, today: dt.date) -> DueDate | 
         return due_date(cal, item.get("promised_limit"), today)
     except DeadlineError:
         return None
+
+
+def _windows(cal: WorkCalendar, item: Mapping, today: dt.date) -> list[ScheduleAnswer]:
+    out = []
+    for sched in item.get("schedules") or ():
+        if sched.get("kind") == "yearly_window":
+            try:
+                out.append(schedule_answer(cal, sched, today))
+            except DeadlineError:
+                continue
+    return out
 
 
 def build_notice(
@@ -371,7 +403,7 @@ def build_notice(
         fee=item.get("fee"),
         today=today,
         promised=promised,
-        promised_sentence=promise_sentence(promised, today),
+        promised_sentence=promise_sentence(promised, today, schedules=_windows(cal, item, today)),
         statutory_label=statutory.get("label") or "法定时限",
         statutory_text=statutory.get("text") or "",
         online_channels=online,

@@ -236,6 +236,18 @@ def test_item_page_shows_schedules_and_tolerance(client, today):
     assert "可容缺，3个工作日内补交" in text
 
 
+def test_outside_the_yearly_filing_window_nothing_is_promised_for_today(client, today):
+    """Item 25 is filed 1 January–30 April: in December the page says when to come back."""
+    today(dt.date(2026, 12, 4))
+    text = text_of(client.get("/items/25/"))
+    assert "今天不能申报：本年度申报期已结束，下一申报期为 2027年1月1日（周五）至2027年4月30日（周五）" in text
+    assert "申报期内申请的，承诺时限为即办" in text and "承诺当日办结" not in text
+    notice = text_of(client.get("/items/25/notice/"))
+    assert "今天不能申报" in notice and "承诺当日办结" not in notice
+    today(dt.date(2027, 2, 1))
+    assert "承诺当日办结" in text_of(client.get("/items/25/"))
+
+
 def test_unknown_item_is_a_chinese_404(client):
     r = client.get("/items/99/")
     assert r.status_code == 404

@@ -45,7 +45,7 @@ def _deadline_context(item_data: dict, today: dt.date) -> dict:
     return {
         "promised": answers.promised,
         "statutory": answers.statutory,
-        "promise_sentence": notice_mod.promise_sentence(answers.promised, today),
+        "promise_sentence": notice_mod.promise_sentence(answers.promised, today, schedules=answers.schedules),
         "schedules": answers.schedules,
         "provisional": answers.provisional,
     }
