@@ -556,12 +556,17 @@ def check_item37(facts: Facts) -> Verdict:
         if facts.registered_unemployed
         else Condition("registered", "需办理失业登记并有求职要求（可通过民生山西APP或 si.12333.gov.cn 办理）", False, True),
     ]
-    extra = {
-        "benefit_months": months,
-        "benefit_period_text": (
-            f"累计缴费 {years_months(have)}，最长可领取 {months} 个月失业保险金。" if months else "缴费不满 1 年，不能领取失业保险金。"
-        ),
-    }
+    barred = [c for c in conds if not c.met and not c.can_be_met_later]
+    if not months:
+        period = "缴费不满 1 年，不能领取失业保险金。"
+    elif barred:
+        # The period only matters once the person may claim at all: saying "最长可领取 12 个月"
+        # under "不符合条件" reads as a promise.
+        period = (f"目前不能领取失业保险金；如今后符合领取条件，按累计缴费 {years_months(have)} 计算，"
+                  f"最长可领取 {months} 个月。")
+    else:
+        period = f"累计缴费 {years_months(have)}，最长可领取 {months} 个月失业保险金。"
+    extra = {"benefit_months": months, "benefit_period_text": period}
     return _decide(37, "失业保险金领取", conds, ["《失业保险条例》第十四条、第十七条", "《失业保险金申领发放办法》"], extra)
 
 

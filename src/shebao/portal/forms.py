@@ -12,6 +12,8 @@ from shebao.domain import retirement as R
 
 YES_NO = [("yes", "是"), ("no", "否")]
 MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-年./]\s*(\d{1,2})\s*月?\s*$")
+#: Digits only, as a phone's number pad types them: 197104, or the ID card's 19710415.
+DIGITS_MONTH_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})?\s*$")
 
 
 def yes_no(label: str, *, required: bool = True, help_text: str = "", initial: str | None = None) -> forms.ChoiceField:
@@ -22,11 +24,11 @@ def yes_no(label: str, *, required: bool = True, help_text: str = "", initial: s
 
 
 class BirthMonthField(forms.CharField):
-    """出生年月: ``1971-04``, ``1971年4月``, ``1971.4`` → ``1971-04``."""
+    """出生年月: ``1971-04``, ``1971年4月``, ``1971.4``, ``197104`` → ``1971-04``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "出生年月")
-        kwargs.setdefault("help_text", "按身份证上的出生年月填写，例如 1966-05")
+        kwargs.setdefault("help_text", "按身份证上的出生年月填写，例如 1966-05 或 196605")
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("error_messages", {"required": "请填写出生年月。"})
         super().__init__(**kwargs)
@@ -38,7 +40,7 @@ class BirthMonthField(forms.CharField):
             return value
         # Chinese input methods type full-width digits and dashes (１９６６－０５).
         value = unicodedata.normalize("NFKC", value).strip()
-        m = MONTH_RE.match(value)
+        m = MONTH_RE.match(value) or DIGITS_MONTH_RE.match(value)
         if m:
             value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
         try:

@@ -535,6 +535,13 @@ def test_unemployment_check(client):
                                                   "involuntary": "no", "registered": "yes"})
     assert r.context["verdicts"][0]["verdict"] == "not_eligible"
     assert "不能领取失业保险金" in text_of(r)
+    # Quitting of one's own will bars the benefit: no "最长可领取" promise under "不符合条件".
+    r = client.post("/self-check/unemployment/", {"contribution_years": "3", "contribution_months": "0",
+                                                  "involuntary": "no", "registered": "yes"})
+    text = text_of(r)
+    assert r.context["verdicts"][0]["verdict"] == "not_eligible"
+    assert "最长可领取 12 个月失业保险金" not in text
+    assert "目前不能领取失业保险金；如今后符合领取条件，按累计缴费 3 年" in text and "最长可领取 12 个月。" in text
 
 
 def test_benefit_estimates(client):
@@ -572,6 +579,12 @@ def test_retirement_check_reads_full_width_digits_and_refuses_a_future_birth_mon
     assert wide.status_code == plain.status_code == 200 and "55 岁 4 个月" in text_of(wide)
     r = client.post("/self-check/retirement/", {"birth": "2030-01", "group": "male"})
     assert r.status_code == 422 and "晚于本月" in text_of(r)
+    # A phone's number pad (inputmode=numeric) has no dash: 197104, or the ID card's 19710415.
+    for digits in ("197104", "19710415", "１９７１０４"):
+        r = client.post("/self-check/retirement/", {"birth": digits, "group": "female55"})
+        assert r.status_code == 200 and "55 岁 4 个月" in text_of(r), digits
+    r = client.post("/self-check/retirement/", {"birth": "197113", "group": "female55"})
+    assert r.status_code == 422 and "月份 13 无效" in text_of(r)
 
 
 def _notice_text(client, **params):
