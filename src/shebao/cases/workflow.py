@@ -342,6 +342,13 @@ def reminder_day(cal: WorkCalendar, supplement_due: dt.date) -> dt.date:
 
 
 # -- intake -------------------------------------------------------------------------------------
+
+
+def titled(name: str) -> str:
+    """A material's name in title marks for a message: ``《社会保险登记表》``; a name that carries its
+    own (``《退休审批表》或《信息确认表》``) is left as it is, not doubled."""
+    return name if "《" in name else f"《{name}》"
+
 RECEIVED, MISSING, PROMISED = "received", "missing", "promised"
 MATERIAL_STATUS_LABELS = {RECEIVED: "已收", MISSING: "缺", PROMISED: "告知承诺"}
 
@@ -434,28 +441,28 @@ def check_materials(
     for name, status in given:
         name = (name or "").strip()
         if status not in MATERIAL_STATUS_LABELS:
-            problems.append(f"材料《{name}》的状态“{status}”无效，应为 received、missing 或 promised。")
+            problems.append(f"材料{titled(name)}的状态“{status}”无效，应为 received、missing 或 promised。")
             continue
         if name in seen:
-            problems.append(f"材料《{name}》重复填写。")
+            problems.append(f"材料{titled(name)}重复填写。")
             continue
         seen.add(name)
         if group is None:
             if groups:
                 continue  # the scenario problem above already explains it
-            problems.append(f"事项 {item.get('no')} 没有申报材料清单，不应填写材料《{name}》。")
+            problems.append(f"事项 {item.get('no')} 没有申报材料清单，不应填写材料{titled(name)}。")
             continue
         if name not in by_name:
-            problems.append(f"材料《{name}》不在本情形的材料清单中。")
+            problems.append(f"材料{titled(name)}不在本情形的材料清单中。")
             continue
         line = lines[by_name[name]]
         if status == PROMISED:
             cat = next(m for m in group.get("materials") or [] if m["name"] == name)
             if cat.get("promise"):
-                problems.append(f"材料《{name}》本身就是承诺书，须收取原件，不能再以告知承诺代替。")
+                problems.append(f"材料{titled(name)}本身就是承诺书，须收取原件，不能再以告知承诺代替。")
                 continue
             if not promise_supported:
-                problems.append(f"本事项（情形）未实行告知承诺制，材料《{name}》不能以告知承诺代替。")
+                problems.append(f"本事项（情形）未实行告知承诺制，材料{titled(name)}不能以告知承诺代替。")
                 continue
         lines[by_name[name]] = line.with_status(status)
 
@@ -473,16 +480,16 @@ def check_materials(
             if tolerance and m.tolerable:
                 tolerated.append(m)
             elif tolerance:
-                problems.append(f"材料《{m.name}》不在容缺受理清单内，不能容缺，须当场提交或不予受理。")
+                problems.append(f"材料{titled(m.name)}不在容缺受理清单内，不能容缺，须当场提交或不予受理。")
                 missing_required.append(m)
             elif m.tolerable:
                 problems.append(
-                    f"缺少材料《{m.name}》：该材料可容缺后补（{m.tolerance_days} 个工作日内），"
+                    f"缺少材料{titled(m.name)}：该材料可容缺后补（{m.tolerance_days} 个工作日内），"
                     "如申请人同意容缺受理请选择容缺，否则请不予受理并一次性告知。"
                 )
                 missing_required.append(m)
             else:
-                problems.append(f"缺少材料《{m.name}》且该材料不可容缺：请补齐后受理，或不予受理并一次性告知。")
+                problems.append(f"缺少材料{titled(m.name)}且该材料不可容缺：请补齐后受理，或不予受理并一次性告知。")
                 missing_required.append(m)
     scen_name = group.get("scenario") if group is not None else None
     return IntakeCheck(

@@ -148,14 +148,14 @@ def _supplement(case, t, *, materials, now, **ctx):
     # Omitted (None): every pending material arrived. An empty list says nothing arrived: refused,
     # so that a form submitted with no box ticked never marks the whole list as supplied.
     if materials is not None and not [m for m in materials if m and m.strip()]:
-        raise DomainError("请勾选（列出）本次补交的容缺材料；待补：" + "、".join(f"《{m.name}》" for m in pending) + "。")
+        raise DomainError("请勾选（列出）本次补交的容缺材料；待补：" + "、".join(wf.titled(m.name) for m in pending) + "。")
     names = [m.strip() for m in materials if m and m.strip()] if materials is not None else [m.name for m in pending]
     by_name = {m.name: m for m in pending}
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise DomainError(
-            "以下材料不是本件待补的容缺材料：" + "、".join(f"《{n}》" for n in unknown)
-            + "；待补：" + "、".join(f"《{m.name}》" for m in pending) + "。"
+            "以下材料不是本件待补的容缺材料：" + "、".join(wf.titled(n) for n in unknown)
+            + "；待补：" + "、".join(wf.titled(m.name) for m in pending) + "。"
         )
     CaseMaterial.objects.filter(pk__in=[by_name[n].pk for n in names]).update(
         status=wf.RECEIVED, supplied_at=now

@@ -351,3 +351,19 @@ def test_the_summary_of_several_problems_reads_as_one_sentence(api, county):
     detail = api("clerk", "SY").post("/api/v1/cases", payload, content_type="application/json").json()["detail"]
     assert detail.startswith("受理信息有误，共 2 处：") and detail.endswith("。")
     assert "。；" not in detail and "；" in detail
+
+
+def test_a_material_named_with_its_own_title_marks_is_not_marked_twice():
+    from shebao.cases.workflow import titled
+
+    assert titled("社会保险登记表") == "《社会保险登记表》"
+    assert titled("《退休审批表》或《信息确认表》") == "《退休审批表》或《信息确认表》"
+
+
+def test_the_missing_approval_form_of_item_4_is_named_once(api, county):
+    payload = intake_payload(county, 4)
+    payload["materials"] = [m for m in payload["materials"] if "退休审批表" not in m["name"]]
+    r = api("clerk", "QY").post("/api/v1/cases", payload, content_type="application/json")
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert "缺少材料《退休审批表》或《信息确认表》且该材料不可容缺" in detail and "《《" not in detail
