@@ -118,6 +118,11 @@ def test_how_much_pension_is_about_the_pension_not_a_fee(engine, q):
     assert ranked[0] == 7 and 40 not in ranked[:5], ranked
 
 
+@pytest.mark.parametrize("q", ["老人去世了 城乡居民养老", "父亲去世 城居保"])
+def test_a_residents_death_leads_to_the_account_cancellation_not_enterprise_survivors(engine, q):
+    assert nos(engine.search(q))[0] == 21, nos(engine.search(q))[:5]
+
+
 def test_a_one_off_payout_of_resident_pension_comes_first(engine):
     assert nos(engine.search("居民养老保险一次性领取"))[0] == 21
 
