@@ -18,13 +18,29 @@ from shebao.core.errors import DomainError
 from shebao.ops.throttle import client_ip
 
 MISSING_INPUT = "请填写办件编号和申请人证件号码后六位（或回执上的查询码）。"
+BUNDLE_NUMBER = "YJS 开头的是“一件事”编号，请到“一件事进度查询”（/life-events/track/）查询；这里查询单个办件（如 QY-2026-000001）。"
 
 
 def _credentials(data) -> tuple[str, str]:
     # NFKC: Chinese input methods type full-width letters, digits and dashes (QY－2026－000001, 12002６).
-    case_no = unicodedata.normalize("NFKC", data.get("case_no") or "").strip().upper()[:32]
+    case_no = services.read_number(data.get("case_no") or "")[:32]
     suffix = unicodedata.normalize("NFKC", data.get("id_suffix") or "").strip().upper()[:8]
     return case_no, suffix
+
+
+def _input_problem(case_no: str, suffix: str) -> str:
+    """What is wrong with the form before any look-up (nothing here counts as a failed attempt)."""
+    if not case_no and not suffix:
+        return MISSING_INPUT
+    if not case_no:
+        return "请填写办件编号（在受理回执上，如 QY-2026-000001）。"
+    if case_no.startswith("YJS-"):
+        return BUNDLE_NUMBER
+    if not suffix:
+        return "请填写申请人证件号码后六位（或回执上的 8 位查询码）。"
+    if len(suffix) < 6:
+        return f"证件号码后六位应为 6 位（查询码为 8 位），您填写了 {len(suffix)} 位。"
+    return ""
 
 
 def _ctx(case_no: str = "", **extra) -> dict:
@@ -37,8 +53,8 @@ def track(request):
     if request.method == "GET":
         return render(request, "cases/track.html", _ctx((request.GET.get("case_no") or "").strip().upper()[:32]))
     case_no, suffix = _credentials(request.POST)
-    if not case_no or len(suffix) < 6:
-        return render(request, "cases/track.html", _ctx(case_no, error=MISSING_INPUT), status=400)
+    if problem := _input_problem(case_no, suffix):
+        return render(request, "cases/track.html", _ctx(case_no, error=problem), status=400)
     try:
         result = services.track_case(case_no=case_no, id_suffix=suffix, ip=client_ip(request))
     except DomainError as exc:
@@ -52,8 +68,8 @@ def rate(request):
     case_no, suffix = _credentials(request.POST)
     level = (request.POST.get("level") or "").strip()
     comment = (request.POST.get("comment") or "")[:1000]
-    if not case_no or len(suffix) < 6:
-        return render(request, "cases/track.html", _ctx(case_no, error=MISSING_INPUT), status=400)
+    if problem := _input_problem(case_no, suffix):
+        return render(request, "cases/track.html", _ctx(case_no, error=problem), status=400)
     ip = client_ip(request)
     try:
         rating = services.rate_case(case_no=case_no, id_suffix=suffix, level=level, comment=comment, ip=ip)

@@ -314,7 +314,7 @@ def track_bundle(*, number: str, id_suffix: str, ip: str = "", now: dt.datetime 
     ip = (ip or "unknown")[:64]
     case_services.check_public_rate(ip, now, scopes=(TRACK_SCOPE,), forgotten="一件事编号")
     # NFKC: full-width letters, digits and dashes from a Chinese input method read as typed.
-    no = unicodedata.normalize("NFKC", number or "").strip().upper()
+    no = case_services.read_number(number)
     secret = unicodedata.normalize("NFKC", id_suffix or "").strip().upper()
     bundle = Bundle.objects.filter(number=no).first() if no and len(secret) == 6 else None
     if bundle is None or not bundle.applicant_id.upper().endswith(secret):

@@ -10,6 +10,8 @@ a bundle in one application, and hands the cases over to the departments afterwa
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shebao.accounts.permissions import INTAKE_ROLES, intakes_everywhere, may_intake
-from shebao.cases.services import Applicant, MaterialEntry
+from shebao.cases.services import Applicant, MaterialEntry, read_number
 from shebao.catalog.selectors import get_item
 from shebao.core.errors import DomainError, NotFound
 from shebao.core.web import county_or_404, is_htmx, qr_data_uri
@@ -144,11 +146,15 @@ def track(request):
     ctx: dict = {"number": (request.GET.get("number") or "").strip()[:20]}
     status = 200
     if request.method == "POST":
-        number = (request.POST.get("number") or "").strip()[:20]
-        suffix = (request.POST.get("id_suffix") or "").strip()[:6]
+        number = read_number(request.POST.get("number") or "")[:20]
+        suffix = unicodedata.normalize("NFKC", request.POST.get("id_suffix") or "").strip()[:6]
         ctx["number"] = number
         if not number or len(suffix) != 6:
             ctx["error"] = "请填写一件事编号和申请人证件号码的后六位。"
+            status = 400
+        elif not number.startswith("YJS-") and re.match(r"^[A-Z]{2,4}-\d{4}-\d{6}$", number):
+            ctx["error"] = (f"{number} 是单个办件的编号，请到“办件进度查询”（/track/）查询；"
+                            "这里查询“一件事”（编号以 YJS 开头）。")
             status = 400
         else:
             try:

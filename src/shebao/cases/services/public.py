@@ -14,6 +14,7 @@ budget of guesses at a case somebody else holds stays exactly what the limit say
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -69,13 +70,25 @@ def forgive_failures(ip: str, target: str, now: dt.datetime, *, scopes=CASE_SCOP
      .filter(Q(target=target) | Q(target_exists=False)).exclude(target="").delete())
 
 
+_NUMBER_RE = re.compile(r"^([A-Z]{2,4})[-_ ]?(\d{4})[-_ ]?(\d{6})$")
+
+
+def read_number(text: str) -> str:
+    """A case or bundle number as people type it: full-width (NFKC), lower case, spaces, other
+    dashes (—, －) or none at all (QY2026000001) → ``QY-2026-000001``; anything else as typed."""
+    no = unicodedata.normalize("NFKC", text or "").strip().upper()
+    no = re.sub(r"[\u2010-\u2015\u2212]", "-", no)
+    m = _NUMBER_RE.match(no.replace(" ", ""))
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else no
+
+
 def _authenticate(*, case_no: str, secret: str, ip: str, scope: str, now: dt.datetime) -> Case:
     """The case named by ``case_no`` if ``secret`` matches; failures are counted (outside any
     transaction, so that the count survives the error raised)."""
     ip = (ip or "unknown")[:64]
     check_public_rate(ip, now)
     # NFKC: full-width letters, digits and dashes from a Chinese input method read as typed.
-    no = unicodedata.normalize("NFKC", case_no or "").strip().upper()
+    no = read_number(case_no)
     secret = unicodedata.normalize("NFKC", secret or "").strip().upper()
     case = (
         Case.objects.select_related("county", "department", "item_version").filter(case_no=no).first()

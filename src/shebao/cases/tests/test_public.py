@@ -476,6 +476,29 @@ def test_track_reads_full_width_input_as_typed(client, api, staff, county):
     assert r.status_code == 200 and r.json()["case_no"] == case.case_no
 
 
+@pytest.mark.parametrize("typed", ["{p}{y}{n}", "{p} {y} {n}", "{lp}-{y}-{n}", "{p}—{y}—{n}", "{p}_{y}_{n}"])
+def test_track_reads_a_number_typed_without_dashes_or_in_lower_case(client, staff, county, typed):
+    case = _accept(staff, county)
+    p, y, n = case.case_no.split("-")
+    r = client.post("/track/", {"case_no": typed.format(p=p, lp=p.lower(), y=y, n=n),
+                                "id_suffix": case.applicant_id[-6:]})
+    assert r.status_code == 200 and f'id="result-h">办件 {case.case_no}' in r.content.decode()
+
+
+def test_track_says_what_is_wrong_with_the_form_before_any_look_up(client, staff, county):
+    case = _accept(staff, county)
+    cases = [
+        ({"case_no": "YJS-2026-000001", "id_suffix": "123456"}, "YJS 开头的是“一件事”编号"),
+        ({"case_no": case.case_no, "id_suffix": "12"}, "您填写了 2 位"),
+        ({"case_no": case.case_no, "id_suffix": ""}, "请填写申请人证件号码后六位"),
+        ({"case_no": "", "id_suffix": "123456"}, "请填写办件编号"),
+    ]
+    for form, message in cases:
+        r = client.post("/track/", form)
+        assert r.status_code == 400 and message in r.content.decode(), form
+    assert PublicAttempt.objects.count() == 0  # none of these is a guess
+
+
 def _pdf_text(data: bytes, tmp_path) -> str:
     path = tmp_path / "doc.pdf"
     path.write_bytes(data)

@@ -136,6 +136,13 @@ def test_track_page(client, retirement_bundle):
     assert r.status_code == 200 and retirement_bundle.number in r.content.decode()
     r = client.post("/life-events/track/", {"number": "", "id_suffix": ""})
     assert r.status_code == 400
+    # Lower case and no dashes read as typed; a single case's number is sent to /track/.
+    r = client.post("/life-events/track/", {"number": retirement_bundle.number.replace("-", "").lower(),
+                                             "id_suffix": person_id(321)[-6:]})
+    assert r.status_code == 200 and retirement_bundle.number in r.content.decode()
+    case_no = retirement_bundle.parts.get(order=1).case.case_no
+    r = client.post("/life-events/track/", {"number": case_no, "id_suffix": person_id(321)[-6:]})
+    assert r.status_code == 400 and "单个办件的编号" in r.content.decode() and "/track/" in r.content.decode()
 
 
 # -- staff pages ---------------------------------------------------------------------------------
