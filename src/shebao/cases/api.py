@@ -142,6 +142,7 @@ class CaseOut(DictOut):
     effective_due: dt.date | None
     supplement_due: dt.date | None
     provisional: bool
+    due_provisional: bool = Field(False, description="所示办结日期（effective_due）是否暂定：其所跨年度的放假安排尚未公布")
     warning: str
     warning_label: str
     tolerance: bool
@@ -172,6 +173,7 @@ class CaseBrief(Schema):
     received_at: dt.datetime
     effective_due: dt.date | None
     provisional: bool
+    due_provisional: bool = Field(False, description="所示办结日期（effective_due）是否暂定：其所跨年度的放假安排尚未公布")
     warning: str
     awaiting_supplement: bool
     version: int
@@ -190,6 +192,7 @@ class TrackOut(Schema):
     received_at: dt.datetime
     promised_due: dt.date | None
     provisional: bool
+    due_provisional: bool = Field(False, description="所示办结日期（effective_due）是否暂定：其所跨年度的放假安排尚未公布")
     suspended: bool
     missing: list[str]
     supplement_due: dt.date | None
@@ -267,6 +270,7 @@ def case_out(case, user) -> dict:
         "effective_due": case.effective_due,
         "supplement_due": case.supplement_due,
         "provisional": case.provisional,
+        "due_provisional": case.due_provisional,
         "warning": case.warning,
         "warning_label": case.warning_label,
         "tolerance": case.tolerance,
@@ -338,7 +342,7 @@ def list_cases(
         {"case_no": c.case_no, "item_no": c.item.no, "item_name": c.item_name, "department": c.department.code,
          "applicant": c.masked_applicant_name, "status": c.status, "status_label": c.status_label,
          "current_step": c.current_step, "received_at": c.received_at, "effective_due": c.effective_due,
-         "provisional": c.provisional, "warning": c.warning, "awaiting_supplement": c.awaiting_supplement,
+         "provisional": c.provisional, "due_provisional": c.due_provisional, "warning": c.warning, "awaiting_supplement": c.awaiting_supplement,
          "version": c.version}
         for c in qs[offset : offset + limit]
     ]

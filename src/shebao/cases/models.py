@@ -139,6 +139,19 @@ class Case(MaskedApplicant, models.Model):
     def effective_due(self):
         return self.extended_due or self.promised_due or self.statutory_due
 
+    @property
+    def due_provisional(self) -> bool:
+        """Whether the due date shown (``effective_due``) may still move: the working days up to it
+        run through a year whose holiday arrangement is not known yet. ``provisional`` says that of
+        any of the case's deadlines (a statutory date in 2027 behind a promise in 2026), which
+        decides what is recomputed once a schedule is loaded, not what is marked 暂定."""
+        due = self.effective_due
+        if not self.provisional or due is None or self.received_at is None:
+            return False
+        from shebao.cases.services.common import get_calendar, today_of
+
+        return bool(get_calendar().provisional_years(today_of(self.received_at), due))
+
     def workflow_steps(self) -> list[wf.Step]:
         return wf.steps_from_dicts(self.steps)
 

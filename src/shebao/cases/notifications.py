@@ -95,7 +95,7 @@ def _due_text(case) -> str:
     due = case.effective_due
     if due is None:
         return "本事项无固定办结时限，材料齐全后及时办理"
-    return f"承诺办结日期 {due.isoformat()}" + ("（暂定）" if case.provisional else "")
+    return f"承诺办结日期 {due.isoformat()}" + ("（暂定）" if case.due_provisional else "")
 
 
 def compose(kind: str, case, **extra) -> tuple[str, str]:

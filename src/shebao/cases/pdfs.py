@@ -37,7 +37,7 @@ def _due(case: Case) -> str:
     text = due.isoformat()
     if case.extended_due:
         text += "（已延期）"
-    if case.provisional:
+    if case.due_provisional:
         text += "（暂定：该年度节假日安排公布后重算）"
     return text
 

@@ -268,7 +268,7 @@ def _part_view(part: BundlePart, previous: PartView | None = None) -> PartView:
         status_label=status_label,
         current_step=case.current_step if case and not done else "",
         due=case.effective_due if case and state in ("open", "finished") else None,
-        provisional=bool(case and case.provisional), missing=missing,
+        provisional=bool(case and case.due_provisional), missing=missing,
         supplement_due=case.supplement_due if case and case.awaiting_supplement else None,
         accepted_at=part.accepted_at, closed_at=case.closed_at if case else None,
         result=case.result if done and case else "",

@@ -473,11 +473,31 @@ def test_supplement_through_the_page(login, make_case):
 
 
 def test_provisional_and_warning_are_marked(login, make_case):
+    import datetime as dt
+
     case = make_case(1)
-    Case.objects.filter(pk=case.pk).update(provisional=True, warning="red")
-    page = html(login("clerk", "QY").get(f"/workbench/cases/{case.case_no}/"))
-    assert 'id="provisional"' in page and "暂定" in page
+    assert case.received_at.year == 2026
+    Case.objects.filter(pk=case.pk).update(provisional=True, warning="red", promised_due=dt.date(2027, 1, 15))
+    c = login("clerk", "QY")
+    page = html(c.get(f"/workbench/cases/{case.case_no}/"))
+    assert 'id="provisional"' in page and '<span class="tag prov">暂定</span> 办结期限' in page
     assert 'class="wb-case-head wb-warn-red"' in page and "红牌超期" in page
+    assert 'title="节假日安排公布后重算">暂定' in html(c.get("/workbench/"))
+
+
+def test_a_due_date_in_a_known_year_is_not_marked_provisional(login, make_case):
+    """Only the statutory date reaches into 2027: the promised date shown is final (2026 is known)."""
+    import datetime as dt
+
+    case = make_case(1, seq=135)
+    Case.objects.filter(pk=case.pk).update(provisional=True, promised_due=dt.date(2026, 12, 18),
+                                           statutory_due=dt.date(2027, 1, 18))
+    case.refresh_from_db()
+    assert case.provisional and not case.due_provisional
+    c = login("clerk", "QY")
+    page = html(c.get(f"/workbench/cases/{case.case_no}/"))
+    assert '<span class="tag prov">暂定</span>' not in page and "承诺办结日期已确定" in page
+    assert 'title="节假日安排公布后重算">暂定' not in html(c.get("/workbench/"))
 
 
 def test_several_form_errors_read_as_one_sentence(login, make_case):
