@@ -16,6 +16,8 @@ Data sources, most authoritative first
 --------------------------------------
 1. Year schedules loaded by an administrator (``schedules`` argument: ``{year: {"holidays": [...],
    "workdays": [...], "source": "..."}}``). A loaded year replaces everything else for that year.
+   Before one is stored, :func:`check_entered_schedule` refuses a year ``chinesecalendar`` already
+   covers and a schedule in which a statutory holiday of art. 2 is not a rest day.
 2. The PyPI package ``chinesecalendar`` 1.11.0 (``import chinese_calendar``), whose data covers
    2004–2026 and matches the State Council notices.
 3. Any other year: the statutory holidays of art. 2 and the weekends are rest days, every other day
@@ -150,6 +152,58 @@ def _package_schedules_cached() -> dict[int, YearSchedule]:
     if _PACKAGE_CACHE is None:
         _PACKAGE_CACHE = package_schedules()
     return _PACKAGE_CACHE
+
+
+def built_in_years() -> frozenset[int]:
+    """Years whose official arrangement ships with ``chinesecalendar`` (2004–2026 in 1.11.0)."""
+    return frozenset(_package_schedules_cached())
+
+
+def missing_statutory_holidays(schedule: YearSchedule) -> dict[dt.date, str]:
+    """The statutory holidays of ``schedule.year`` (art. 2, see :mod:`shebao.domain.statutory_holidays`)
+    that are not rest days in ``schedule``, each with its festival's name.
+
+    A date is a rest day in a schedule when it is listed as a holiday, or falls on a Saturday or
+    Sunday and is not listed as a make-up working day. Empty for years before the tabulated text
+    of art. 2 came into force (2025), whose rules the code does not know.
+    """
+    def rest(day: dt.date) -> bool:
+        return day in schedule.holidays or (day.weekday() >= 5 and day not in schedule.workdays)
+
+    return {day: name for day, name in statutory_holidays(schedule.year).items() if not rest(day)}
+
+
+def check_entered_schedule(schedule: YearSchedule) -> YearSchedule:
+    """The rules for a schedule an administrator enters (admin form, schedule file, service), on top
+    of :func:`make_year_schedule`'s; returns ``schedule`` or raises :class:`CalendarError`.
+
+    * A year whose official arrangement is built in (``chinesecalendar``) is refused: the package
+      data matches the State Council notices, and a hand-entered year would replace it entirely, so
+      a typing slip (one holiday instead of thirty) would silently turn 国庆 into working days.
+    * Every statutory holiday of 《全国年节及纪念日放假办法》 art. 2 must be a rest day: the law fixes
+      those days, the yearly notice only adds 补假, bridging days and make-up working days
+      (调休), so a schedule that omits one is incomplete, not a different arrangement.
+
+    Reading stored schedules (:class:`WorkCalendar`) does not apply these rules.
+    """
+    if schedule.year in built_in_years():
+        raise CalendarError(
+            f"{schedule.year} 年的官方放假安排已内置于系统（数据包 {PACKAGE_NAME}，与国务院办公厅当年的放假安排通知一致），"
+            "不能用手工录入的安排覆盖。"
+            "只有尚未内置的年份（国务院办公厅公布后）才需要录入；如认为内置数据有误，请联系信息中心核对。"
+        )
+    missing = missing_statutory_holidays(schedule)
+    if missing:
+        days = "、".join(
+            f"{day.isoformat()}（{name}{'，已列为调休上班日' if day in schedule.workdays else ''}）"
+            for day, name in sorted(missing.items())
+        )
+        raise CalendarError(
+            f"{schedule.year} 年节假日安排不完整，缺少以下 {len(missing)} 个法定节假日：{days}。"
+            f"依{STATUTORY_RULE}，这些日期全体公民放假，应列入放假日期（不得列为调休上班日）；"
+            "请按国务院办公厅的放假安排通知核对后重新录入。"
+        )
+    return schedule
 
 
 @dataclass(frozen=True)

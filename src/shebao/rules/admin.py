@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from shebao.core.errors import DomainError
-from shebao.domain.workdays import CalendarError, make_year_schedule
 from shebao.rules import services
 from shebao.rules.models import BenefitParameter, HolidaySchedule
 
@@ -46,10 +45,16 @@ class HolidayScheduleForm(forms.ModelForm):
         data = super().clean()
         year = data.get("year") or (self.instance.year if self.instance and self.instance.pk else None)
         if year:
+            # The service's own checks (built-in years, statutory holidays of art. 2), so that a
+            # refused schedule stays on the form: nothing saved, no audit event, no recomputation.
             try:
-                make_year_schedule(int(year), _dates(data.get("holidays_text", "")), _dates(data.get("workdays_text", "")))
-            except CalendarError as exc:
-                raise ValidationError(str(exc)) from None
+                services.validate_year_schedule(
+                    year=year,
+                    holidays=_dates(data.get("holidays_text", "")),
+                    workdays=_dates(data.get("workdays_text", "")),
+                )
+            except DomainError as exc:
+                raise ValidationError(exc.message) from None
         return data
 
     def validate_unique(self):

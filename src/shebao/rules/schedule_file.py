@@ -5,6 +5,11 @@ A file holds one year (``year``, ``source``, ``holidays``, ``workdays``) or seve
 ``schedules:``. A date entry is ``YYYY-MM-DD`` or a range ``{from: …, to: …, name: 春节}`` (both
 ends included). A file marked ``example: true`` is refused unless explicitly allowed, so that the
 shipped example can never be mistaken for an official schedule.
+
+Every entry is checked as the service will check it (:func:`shebao.domain.workdays.make_year_schedule`
+and :func:`~shebao.domain.workdays.check_entered_schedule`: no year already built in, every
+statutory holiday of 《全国年节及纪念日放假办法》 art. 2 a rest day) before the file is returned, so
+that a file with one bad year is refused whole instead of being loaded up to that year.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from shebao.domain.workdays import parse_date
+from shebao.domain.workdays import CalendarError, check_entered_schedule, make_year_schedule, parse_date
 
 
 class _Loader(yaml.SafeLoader):
@@ -78,12 +83,17 @@ def _entry(data: dict, where: str) -> ScheduleEntry:
     source = str(data.get("source") or "").strip()
     if not source:
         raise ScheduleFileError(f"{where}：缺少 source（国务院办公厅通知的名称与文号）。")
-    return ScheduleEntry(
+    entry = ScheduleEntry(
         year=year,
         source=source,
         holidays=_dates(data.get("holidays"), f"{where} holidays"),
         workdays=_dates(data.get("workdays"), f"{where} workdays"),
     )
+    try:
+        check_entered_schedule(make_year_schedule(entry.year, entry.holidays, entry.workdays, entry.source))
+    except CalendarError as exc:
+        raise ScheduleFileError(f"{where}：{exc}") from None
+    return entry
 
 
 def read_schedule_file(path: str | Path, *, allow_example: bool = False) -> list[ScheduleEntry]:
@@ -105,5 +115,13 @@ def read_schedule_file(path: str | Path, *, allow_example: bool = False) -> list
         items = data["schedules"]
         if not isinstance(items, list) or not items:
             raise ScheduleFileError(f"{p}：schedules 应为非空列表。")
-        return [_entry({**s, "example": data.get("example")}, f"{p} schedules 第 {i} 项") for i, s in enumerate(items, 1)]
+        entries = [
+            _entry({**s, "example": data.get("example")} if isinstance(s, dict) else s, f"{p} schedules 第 {i} 项")
+            for i, s in enumerate(items, 1)
+        ]
+        years = [e.year for e in entries]
+        repeated = sorted({y for y in years if years.count(y) > 1})
+        if repeated:
+            raise ScheduleFileError(f"{p}：同一文件中重复出现年份 {'、'.join(map(str, repeated))}。")
+        return entries
     return [_entry(data, str(p))]

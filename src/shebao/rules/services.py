@@ -13,7 +13,13 @@ from django.db import transaction
 
 from shebao.core.audit import record_event
 from shebao.core.errors import DomainError, NotFound
-from shebao.domain.workdays import CalendarError, DayInfo, WorkCalendar, make_year_schedule
+from shebao.domain.workdays import (
+    CalendarError,
+    DayInfo,
+    WorkCalendar,
+    check_entered_schedule,
+    make_year_schedule,
+)
 from shebao.rules import selectors
 from shebao.rules.models import BenefitParameter, HolidaySchedule
 
@@ -45,19 +51,32 @@ def _actor_label(actor) -> str:
     return actor.get_username() if getattr(actor, "is_authenticated", False) else ""
 
 
+def validate_year_schedule(*, year, holidays, workdays, source: str = ""):
+    """The checks :func:`load_year_schedule` applies, without writing anything (the admin form uses
+    them so that a refused schedule is shown on the form instead of being half-saved)."""
+    try:
+        return check_entered_schedule(make_year_schedule(int(year), holidays, workdays, source or ""))
+    except CalendarError as exc:
+        raise DomainError(str(exc)) from None
+    except (ValueError, TypeError):
+        raise DomainError(f"年份“{year}”无效。") from None
+
+
 def load_year_schedule(*, year: int, holidays: list, workdays: list, source: str, actor=None) -> ScheduleLoad:
     """Load (or replace) one year's official holidays and make-up working days.
 
     Returns the dates whose status changed compared with what the calendar answered before —
     for a year that was provisional, the 补假, bridging and make-up working days the guess lacked.
+
+    Refused (``DomainError``, nothing written) besides a malformed schedule: a year whose official
+    arrangement is built in (``chinesecalendar``, 2004–2026), and a schedule in which a statutory
+    holiday of 《全国年节及纪念日放假办法》 art. 2 is not a rest day (see
+    :func:`shebao.domain.workdays.check_entered_schedule`).
     """
     source = (source or "").strip()
     if not source:
         raise DomainError("请填写依据（国务院办公厅通知的名称与文号），没有出处的安排不能录入。")
-    try:
-        schedule = make_year_schedule(int(year), holidays, workdays, source)
-    except (CalendarError, ValueError, TypeError) as exc:
-        raise DomainError(str(exc) if isinstance(exc, CalendarError) else f"年份“{year}”无效。") from None
+    schedule = validate_year_schedule(year=year, holidays=holidays, workdays=workdays, source=source)
     user = actor if (actor is not None and getattr(actor, "pk", None)) else None
     with transaction.atomic():
         before_calendar = selectors.get_calendar()

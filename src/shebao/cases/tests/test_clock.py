@@ -14,6 +14,10 @@ from shebao.cases.tests.conftest import applicant_for, materials_of
 from shebao.testing.factories import at
 
 pytestmark = pytest.mark.django_db
+
+#: The 2027 statutory holidays that fall on working days (《全国年节及纪念日放假办法》 art. 2): a
+#: schedule without them is refused; the tests below vary only the days around New Year.
+S27 = ["2027-02-05", "2027-02-08", "2027-04-05", "2027-06-09", "2027-09-15", "2027-10-01"]
 D = dt.date.fromisoformat
 
 
@@ -210,7 +214,7 @@ def test_recompute_provisional_cases_after_loading_2027(staff, county):
     other = _intake(staff("clerk", "SY"), county, 36, at(2026, 12, 21), kind="unit")  # 即办: not provisional
     assert case.provisional is True and other.provisional is False
     before = (case.promised_due, case.statutory_due)
-    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-04", "2027-01-05"], workdays=["2027-01-09"],
+    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-04", "2027-01-05", *S27], workdays=["2027-01-09"],
                        source="测试用 2027 年安排")
     changed = services.recompute_provisional_cases(actor="测试")
     assert changed == [case.case_no]
@@ -225,14 +229,14 @@ def test_a_corrected_schedule_moves_the_cases_counted_on_its_first_version(staff
     from shebao.rules.services import delete_year_schedule, load_year_schedule
 
     case = _intake(staff("clerk", "QY"), county, 4, at(2026, 12, 21))
-    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03"], workdays=[], source="第一版")
+    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03", *S27], workdays=[], source="第一版")
     assert services.recompute_provisional_cases(years=[2027]) == [case.case_no]
     case.refresh_from_db()
     first = case.statutory_due
     assert case.provisional is False
     # The notice is corrected: 1/4 is a holiday too. The case is no longer provisional, but its
     # dates were counted on the first version and must move.
-    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"], workdays=[],
+    load_year_schedule(year=2027, holidays=["2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04", *S27], workdays=[],
                        source="更正版")
     assert services.recompute_provisional_cases(years=[2027]) == [case.case_no]
     case.refresh_from_db()

@@ -74,6 +74,55 @@ def test_bad_schedule_is_a_domain_error(kwargs, message):
     assert not HolidaySchedule.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "messages"),
+    [
+        # QA: 2026 (built in from chinesecalendar) with 元旦 only
+        ({"year": 2026, "holidays": ["2026-01-01"], "workdays": []}, ["2026 年的官方放假安排已内置于系统"]),
+        # a complete copy of a built-in year is refused too: the package's data stays in force
+        ({"year": 2026, "holidays": ["2026-01-01", "2026-10-01"], "workdays": []}, ["不能用手工录入的安排覆盖"]),
+        # QA: 2027 with 元旦 only
+        ({"year": 2027, "holidays": ["2027-01-01"], "workdays": []},
+         ["缺少以下 6 个法定节假日", "2027-02-05（春节）", "2027-02-08（春节）", "2027-04-05（清明节）",
+          "2027-06-09（端午节）", "2027-09-15（中秋节）", "2027-10-01（国庆节）"]),
+        ({"year": 2027, "holidays": [d for d in HOLIDAYS_2027 if d != "2027-09-15"], "workdays": WORKDAYS_2027},
+         ["缺少以下 1 个法定节假日：2027-09-15（中秋节）"]),
+    ],
+)
+def test_a_schedule_dropping_official_holidays_is_refused_and_changes_nothing(kwargs, messages):
+    events = AuditEvent.objects.count()
+    before = selectors.get_calendar()
+    with pytest.raises(DomainError) as exc:
+        services.load_year_schedule(**kwargs, source="国办发明电〔2026〕测试号", actor="管理员甲")
+    for text in messages:
+        assert text in exc.value.message
+    with pytest.raises(DomainError):
+        services.validate_year_schedule(**kwargs)
+    assert not HolidaySchedule.objects.exists()
+    assert AuditEvent.objects.count() == events
+    cal = selectors.get_calendar()
+    assert cal is before
+    assert not cal.is_working_day(D(2026, 10, 1)) and not cal.is_working_day(D(2027, 10, 1))
+    assert cal.add_working_days(D(2026, 9, 28), 20) == D(2026, 10, 30)
+
+
+def test_a_replacement_dropping_official_holidays_keeps_the_loaded_one():
+    services.load_year_schedule(year=2027, holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027, source="第一次")
+    events = AuditEvent.objects.count()
+    with pytest.raises(DomainError, match="2027-10-01（国庆节）"):
+        services.load_year_schedule(year=2027, holidays=["2027-01-01"], workdays=[], source="更正")
+    row = HolidaySchedule.objects.get(year=2027)
+    assert row.source == "第一次" and row.revision == 1 and AuditEvent.objects.count() == events
+
+
+def test_a_schedule_built_from_the_statutory_rules_is_accepted():
+    from shebao.domain.statutory_holidays import statutory_holidays
+
+    result = services.load_year_schedule(year=2027, holidays=list(statutory_holidays(2027)), workdays=[], source="x")
+    assert result.created and result.changed == []  # exactly the provisional answer, now official
+    assert not selectors.get_calendar().is_provisional(D(2027, 10, 1))
+
+
 def test_calendar_cache_sees_changes_made_by_another_process():
     first = selectors.get_calendar()
     assert selectors.get_calendar() is first  # unchanged → reused, no rebuild

@@ -8,7 +8,15 @@ import chinese_calendar
 import pytest
 
 from shebao.domain.statutory_holidays import statutory_holidays
-from shebao.domain.workdays import WorkCalendar, add_working_days_explained, make_year_schedule
+from shebao.domain.workdays import (
+    CalendarError,
+    WorkCalendar,
+    add_working_days_explained,
+    built_in_years,
+    check_entered_schedule,
+    make_year_schedule,
+    missing_statutory_holidays,
+)
 
 D = dt.date
 CAL = WorkCalendar()
@@ -112,3 +120,63 @@ def test_known_years_are_untouched():
     for day, _ in statutory_holidays(2026).items():
         assert not CAL.day_info(day).provisional
     assert CAL.is_working_day(D(2026, 1, 4))  # Sunday make-up day of the notice, not art. 2
+
+
+# -- entering a schedule: the statutory days of art. 2 must be rest days, built-in years are not replaced --
+
+
+def test_built_in_years_are_the_package_years():
+    assert built_in_years() == frozenset(range(2004, 2027))
+
+
+@pytest.mark.parametrize("year", [2004, 2020, 2025, 2026])
+def test_a_built_in_year_cannot_be_entered(year):
+    # even a complete, correct copy: the package's data is the official one and stays in force
+    official = WorkCalendar().schedule_for(year)
+    sched = make_year_schedule(year, official.holidays, official.workdays, "手工录入")
+    with pytest.raises(CalendarError, match=f"{year} 年的官方放假安排已内置于系统.*不能用手工录入的安排覆盖"):
+        check_entered_schedule(sched)
+
+
+def test_2027_with_only_new_year_names_every_missing_statutory_weekday():
+    sched = make_year_schedule(2027, [D(2027, 1, 1)], [], "x")
+    assert missing_statutory_holidays(sched) == {
+        D(2027, 2, 5): "春节", D(2027, 2, 8): "春节", D(2027, 4, 5): "清明节",
+        D(2027, 6, 9): "端午节", D(2027, 9, 15): "中秋节", D(2027, 10, 1): "国庆节",
+    }  # fmt: skip
+    with pytest.raises(CalendarError) as exc:
+        check_entered_schedule(sched)
+    msg = str(exc.value)
+    assert "缺少以下 6 个法定节假日" in msg and "《全国年节及纪念日放假办法》" in msg and "第二条" in msg
+    for day in ("2027-02-05（春节）", "2027-02-08（春节）", "2027-04-05（清明节）", "2027-06-09（端午节）",
+                "2027-09-15（中秋节）", "2027-10-01（国庆节）"):
+        assert day in msg
+
+
+def test_a_statutory_weekend_day_may_go_unlisted_but_not_be_a_makeup_day():
+    weekdays = [d for d in STATUTORY_2027 if d.weekday() < 5]
+    assert check_entered_schedule(make_year_schedule(2027, weekdays, [], "x")).year == 2027
+    sched = make_year_schedule(2027, weekdays, [D(2027, 2, 6), D(2027, 2, 20)], "x")
+    assert missing_statutory_holidays(sched) == {D(2027, 2, 6): "春节"}
+    with pytest.raises(CalendarError, match="2027-02-06（春节，已列为调休上班日）"):
+        check_entered_schedule(sched)
+
+
+def test_shared_date_is_named_after_both_festivals():
+    # 2028: 中秋 is 10月3日, inside 国庆
+    weekdays = [d for d in statutory_holidays(2028) if d.weekday() < 5 and d != D(2028, 10, 3)]
+    with pytest.raises(CalendarError, match="2028-10-03（中秋节、国庆节）"):
+        check_entered_schedule(make_year_schedule(2028, weekdays, [], "x"))
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2031, 2040, 2099])
+def test_a_schedule_built_from_art_2_is_accepted(year):
+    sched = make_year_schedule(year, statutory_holidays(year), [], "x")
+    assert check_entered_schedule(sched) is sched and missing_statutory_holidays(sched) == {}
+
+
+def test_years_before_the_2025_text_are_not_checked_against_it():
+    # 2000–2003 are not built in and the older texts of art. 2 are not tabulated: only the shape is checked
+    assert statutory_holidays(2003) == {}
+    sched = make_year_schedule(2003, [D(2003, 1, 1)], [], "x")
+    assert check_entered_schedule(sched) is sched

@@ -134,7 +134,8 @@ def test_loaded_schedule_overrides_and_removes_provisional():
 
 
 def test_loaded_schedule_replaces_package_year():
-    # An administrator's 2026 replaces chinesecalendar's 2026 entirely.
+    # Reading: a stored 2026 replaces chinesecalendar's 2026 entirely (entering one is refused by
+    # check_entered_schedule, see test_statutory_holidays; rows stored before that still apply).
     cal = WorkCalendar({2026: {"holidays": ["2026-01-01"], "workdays": [], "source": "更正"}})
     assert cal.is_working_day(D(2026, 10, 1))
     assert not cal.is_working_day(D(2026, 1, 1))
