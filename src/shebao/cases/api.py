@@ -65,7 +65,7 @@ class StepOut(DictOut):
     index: int
     name: str
     kind: str
-    state: str = Field(description="done | current | pending")
+    state: str = Field(description="done（已完成）| current（当前环节）| stopped（办件在此环节结束，如不予办理）| pending（未开始）")
 
 
 class ApplicantOut(DictOut):

@@ -156,11 +156,13 @@ class Case(MaskedApplicant, models.Model):
         return wf.steps_from_dicts(self.steps)
 
     def step_state(self, index: int) -> str:
-        """``done``, ``current`` or ``pending``: where step ``index`` of the procedure stands."""
+        """``done``, ``current``, ``stopped`` or ``pending``: where step ``index`` of the procedure
+        stands. ``stopped`` is the step a case ended at without being finished (不予办理 at 决定,
+        a 容缺 case terminated): it was reached, so it is not "未开始"."""
         if index < self.step_index or self.status == wf.FINISHED:
             return "done"
-        if index == self.step_index and self.status not in wf.CLOSED_STATUSES:
-            return "current"
+        if index == self.step_index:
+            return "stopped" if self.status in wf.CLOSED_STATUSES else "current"
         return "pending"
 
     @property

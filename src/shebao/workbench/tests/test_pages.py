@@ -535,6 +535,11 @@ def test_a_refused_case_prints_its_decision_with_reasons_basis_and_remedies(logi
     c = login("clerk", "SY")
     page = html(c.get(f"/workbench/cases/{case.case_no}/"))
     assert "打印不予办理决定书（PDF）" in page
+    # The step it was refused at was reached: it reads as where the case ended, not "未开始".
+    steps = page[page.index('class="wb-steps"'):]
+    steps = steps[: steps.index("</ol>")]
+    assert 'class="wb-step-stopped"' in steps and "（在此环节结束）" in steps
+    assert case.step_state(case.step_index) == "stopped"
     r = c.get(f"/workbench/cases/{case.case_no}/notice.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     if shutil.which("pdftotext") is None:
