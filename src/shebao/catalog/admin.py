@@ -6,6 +6,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from pydantic import ValidationError
 
 from shebao.catalog import services
@@ -31,13 +32,15 @@ class ItemForm(forms.ModelForm):
             data = json.loads(self.cleaned_data["content"])
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise forms.ValidationError("事项内容应为 JSON 对象（{…}）。")
         try:
             ItemSchema.model_validate(data)
         except ValidationError as exc:
-            raise forms.ValidationError(
-                ["{}：{}".format(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
-            ) from exc
+            raise forms.ValidationError(services.schema_problems(exc)) from exc
         if self.instance and self.instance.pk:
+            # Every rule of the edit (容缺 only as the county's 容缺办事项清单 lists it, time limits, phone
+            # number …): a refused edit stays on the form with all its problems, nothing is saved.
             try:
                 services.check_item_update(item=self.instance, data=data)
             except DomainError as exc:
@@ -59,8 +62,14 @@ class ItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             services.update_item(item=obj, data=form.cleaned_data["content"], actor=request.user)
-        except DomainError as exc:
+        except DomainError as exc:  # the form checked it already; the catalog changed in between
+            request._shebao_item_refused = True
             messages.error(request, exc.message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_shebao_item_refused", False):
+            return HttpResponseRedirect(request.path)  # not “成功修改”: the message says why not
+        return super().response_change(request, obj)
 
 
 @admin.register(ItemVersion)

@@ -8,9 +8,13 @@ are our structured reading of that text (codes, parsed limits, flags) and are no
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shebao.domain.identifiers import validate_phone
 
 
 class _Strict(BaseModel):
@@ -195,6 +199,173 @@ class ToleranceEntry(_Strict):
 
 
 # ------------------------------------------------------------------------------------------------
+# Consistency rules of one item: checked when a catalog is loaded and when an item is edited
+# ------------------------------------------------------------------------------------------------
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_NUM = r"[0-9０-９]+|[零〇一二两三四五六七八九十百]+"
+_NOT_AFTER_NUM = r"(?<![0-9０-９零〇一二两三四五六七八九十百])"
+_WORKING_DAYS_RE = re.compile(rf"{_NOT_AFTER_NUM}({_NUM})\s*个?\s*工作日")
+_MONTHLY_RE = re.compile(rf"每月\s*({_NUM})\s*[日号]")
+#: A count of calendar days (“30 天”, “30日内”, “15 个自然日”), read once working days and “每月 25 日”
+#: have been taken out of the text; a date (“5月1日”) is not a count.
+_CALENDAR_DAYS_RE = re.compile(rf"(?<!月){_NOT_AFTER_NUM}({_NUM})\s*个?\s*(?:自然日|日历日|天|日(?![前后]))")
+_SAME_DAY_RE = re.compile(r"即办|即时|当场办结|当日办结")
+
+
+def _number(text: str) -> int:
+    """20, ２０, 二十, 十五, 一百二十 → int."""
+    text = text.translate(_FULLWIDTH_DIGITS)
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for ch in text:
+        if ch == "百":
+            total, current = total + (current or 1) * 100, 0
+        elif ch == "十":
+            total, current = total + (current or 1) * 10, 0
+        else:
+            current = _CN_DIGITS[ch]
+    return total + current
+
+
+def stated_working_days(text: str) -> list[int]:
+    """The working-day counts a limit's text states (“20 个工作日” → [20]), in order, each once."""
+    return list(dict.fromkeys(_number(m) for m in _WORKING_DAYS_RE.findall(text or "")))
+
+
+def _stated_calendar_days(text: str) -> list[int]:
+    rest = _MONTHLY_RE.sub(" ", _WORKING_DAYS_RE.sub(" ", text or ""))
+    return list(dict.fromkeys(_number(m) for m in _CALENDAR_DAYS_RE.findall(rest)))
+
+
+def _days_words(numbers: list[int]) -> str:
+    return "、".join(str(n) for n in numbers)
+
+
+def limit_problems(limit: Limit | None, field: str) -> list[str]:
+    """Problems of one 法定时限/承诺时限: its typed form must say what its text says."""
+    if limit is None:
+        return []
+    where = f"{limit.label}（{field}）"
+    text = limit.text
+    problems: list[str] = []
+    working = stated_working_days(text)
+    if limit.kind == "working_days":
+        calendar = _stated_calendar_days(text)
+        if working and limit.days not in working:
+            problems.append(f"{where}的工作日数（days）为 {limit.days}，与文字“{text}”中的 "
+                            f"{_days_words(working)} 个工作日不一致")
+        elif not working and calendar:
+            problems.append(f"{where}的文字“{text}”写的是 {_days_words(calendar)} 天（自然日），不是工作日，"
+                            f"不能按 {limit.days} 个工作日（kind=working_days）计算")
+        elif not working and _SAME_DAY_RE.search(text):
+            problems.append(f"{where}的文字“{text}”是即办，时限类型（kind）应为 same_day，不应为 {limit.days} 个工作日")
+    elif working:
+        problems.append(f"{where}的文字“{text}”写明 {_days_words(working)} 个工作日，时限类型（kind）应为 "
+                        f"working_days 并填写 days，当前为 {limit.kind}")
+    if limit.kind == "monthly_cutoff":
+        monthly = list(dict.fromkeys(_number(m) for m in _MONTHLY_RE.findall(text)))
+        if monthly and limit.day_of_month not in monthly:
+            problems.append(f"{where}的每月截止日（day_of_month）为 {limit.day_of_month}，与文字“{text}”中的"
+                            f"每月 {_days_words(monthly)} 日不一致")
+    return problems
+
+
+def limits_order_problems(statutory: Limit | None, promised: Limit | None) -> list[str]:
+    """承诺时限 may not be longer than 法定时限, where the two can be compared: both counts of working
+    days, or a 法定时限 of 即办 (no working day at all) against a promise of working days. Limits of
+    other kinds (每月某日前, 材料齐全及时受理, 无) are not counts of working days and are not compared."""
+    if statutory is None or promised is None or promised.kind != "working_days":
+        return []
+    if statutory.kind == "working_days" and promised.days > statutory.days:
+        return [f"{promised.label} {promised.days} 个工作日超过了{statutory.label} {statutory.days} 个工作日："
+                "承诺时限不能长于法定时限"]
+    if statutory.kind == "same_day":
+        return [f"{statutory.label}为即办（“{statutory.text}”），{promised.label}不能为 {promised.days} 个工作日："
+                "承诺时限不能长于法定时限"]
+    return []
+
+
+def item_limit_problems(item: Item) -> list[str]:
+    return [
+        *limit_problems(item.statutory_limit, "statutory_limit"),
+        *limit_problems(item.promised_limit, "promised_limit"),
+        *limits_order_problems(item.statutory_limit, item.promised_limit),
+    ]
+
+
+def _titled(name: str) -> str:
+    return name if "《" in name else f"《{name}》"
+
+
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a or "") == re.sub(r"\s+", "", b or "")
+
+
+def tolerance_problems(item: Item, tolerance_list: Iterable[ToleranceEntry]) -> list[str]:
+    """Only a material the county's 容缺办事项清单 lists for this item, by the same name, may carry
+    ``tolerance`` (intake lets exactly those materials be handed in later), with the list's period."""
+    rows = [r for r in tolerance_list if r.item_no == item.no]
+    listed = "、".join(dict.fromkeys(_titled(r.material) for r in rows))
+    problems: list[str] = []
+    for group in item.material_groups:
+        for m in group.materials:
+            if m.tolerance is None:
+                continue
+            row = next((r for r in rows if r.material == m.name), None)
+            if row is None:
+                allowed = f"清单中本事项可容缺的材料只有{listed}" if rows else "清单中没有本事项"
+                problems.append(f"材料{_titled(m.name)}不在本县容缺办事项清单内，不能设置容缺（tolerance）：{allowed}")
+            elif m.tolerance.working_days != row.working_days or not _same_text(m.tolerance.period_text,
+                                                                                row.period_text):
+                problems.append(
+                    f"材料{_titled(m.name)}的容缺补正期限“{m.tolerance.period_text}”（{m.tolerance.working_days} 个"
+                    f"工作日）与容缺办事项清单第 {row.row} 行的“{row.period_text}”（{row.working_days} 个工作日）不一致"
+                )
+    return problems
+
+
+def listed_tolerance_problems(item: Item, tolerance_list: Iterable[ToleranceEntry]) -> list[str]:
+    """Each row of the 容缺办事项清单 for this item names one of its materials, marked ``tolerance``."""
+    problems: list[str] = []
+    materials = [m for g in item.material_groups for m in g.materials]
+    for row in tolerance_list:
+        if row.item_no != item.no:
+            continue
+        named = [m for m in materials if m.name == row.material]
+        if not named:
+            problems.append(f"容缺办事项清单第 {row.row} 行列明的材料{_titled(row.material)}不在本事项的材料中"
+                            "（材料名称须与清单一致）")
+        elif not any(m.tolerance for m in named):
+            problems.append(f"容缺办事项清单第 {row.row} 行列明材料{_titled(row.material)}可容缺"
+                            f"（{row.period_text}），该材料须保留容缺（tolerance）")
+    return problems
+
+
+_PHONE_SEPARATORS = re.compile(r"[、，,；;/]|或")
+
+
+def phone_problems(phone: str | None) -> list[str]:
+    """咨询电话: each number a mainland fixed-line number with area code (0356-3201035, 0356—3201061,
+    0356 - 4227691), a mobile number, or a public service number (12333); several may be listed."""
+    if phone is None:
+        return []
+    parts = [p.strip() for p in _PHONE_SEPARATORS.split(phone)]
+    if not any(parts):
+        return ["咨询电话（phone）为空：请填写电话号码（如 0356-3201035），指南未写电话时填 null"]
+    problems: list[str] = []
+    for part in (p for p in parts if p):
+        check = validate_phone(part)
+        if not check.valid:
+            problems.append(f"咨询电话（phone）“{part}”格式不正确：{check.message.rstrip('。')}"
+                            "（应为带区号的固定电话如 0356-3201035，或 11 位手机号码）")
+    return problems
+
+
+# ------------------------------------------------------------------------------------------------
 # 一件事一次办: life-event bundles (ours, not quoted from the guide; see shebao.lifeevents)
 # ------------------------------------------------------------------------------------------------
 
@@ -375,6 +546,9 @@ class Catalog(_Strict):
                 problems.append(
                     f"容缺清单第 {row.row} 行：事项 {row.item_no} 的材料中没有标记容缺的《{row.material}》"
                 )
+        for item in self.items:
+            problems.extend(f"事项 {item.no}：{p}" for p in tolerance_problems(item, self.tolerance_list))
+            problems.extend(f"事项 {item.no}：{p}" for p in item_limit_problems(item))
         event_codes = [e.code for e in self.life_events]
         if len(event_codes) != len(set(event_codes)):
             problems.append("一件事编码（life_events.code）重复")

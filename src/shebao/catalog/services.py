@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from pydantic import ValidationError
 
+from shebao.catalog import schema
 from shebao.catalog.loader import LoadedCatalog, checksum_of, parse_catalog
 from shebao.catalog.models import CatalogVersion, Category, Channel, Department, Item, ItemVersion
 from shebao.catalog.schema import Item as ItemSchema
+from shebao.catalog.schema import ToleranceEntry
 from shebao.core.audit import record_event
-from shebao.core.errors import DomainError
+from shebao.core.errors import DomainError, describe_validation_errors, problems_message
 from shebao.core.models import County
 
 
@@ -121,28 +124,53 @@ def load_catalog(*, loaded: LoadedCatalog, actor=None) -> LoadReport:
     return report
 
 
+def schema_problems(exc: ValidationError) -> list[str]:
+    """A pydantic error of an item's content in Chinese, each naming its field (promised_limit.kind)."""
+    return describe_validation_errors([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+
+
+def _tolerance_list(county: County) -> list[ToleranceEntry]:
+    """The county's 容缺办事项清单, as its current catalog version holds it."""
+    version = CatalogVersion.objects.filter(county=county, is_current=True).first()
+    rows = version.data.get("tolerance_list", []) if version else []
+    return [ToleranceEntry.model_validate(r) for r in rows]
+
+
 @transaction.atomic
 def check_item_update(*, item: Item, data: dict) -> tuple[dict, Department, Category]:
     """The validated content, department and category of an edit of ``item``, or ``DomainError``
-    saying what is wrong. Writes nothing: the admin form asks it first, so that a refused edit
-    stays on the form with its message instead of being reported as saved."""
+    listing everything that is wrong. Writes nothing: the admin form asks it first, so that a
+    refused edit stays on the form with its message instead of being reported as saved.
+
+    Besides the schema, an edit keeps the rules the loaded catalog keeps (schema.Catalog): a
+    material is 容缺 only where the county's 容缺办事项清单 lists it for this item (intake lets
+    exactly the ``tolerance`` materials be handed in later), and the typed time limits say what
+    their text says, the promise no longer than the statutory limit. The phone number must be one
+    a citizen can dial."""
     try:
-        validated = ItemSchema.model_validate(data).model_dump(mode="json")
-    except Exception as exc:  # pydantic.ValidationError, with its field paths
-        raise DomainError(f"事项内容不符合规范：{exc}") from exc
+        parsed = ItemSchema.model_validate(data)
+    except ValidationError as exc:
+        problems = schema_problems(exc)
+        raise DomainError(problems_message("事项内容不符合规范", problems), problems=problems) from exc
+    validated = parsed.model_dump(mode="json")
+    problems: list[str] = []
     if validated["no"] != item.no:
-        raise DomainError(f"不能修改事项序号（本事项为 {item.no}）。")
+        problems.append(f"不能修改事项序号（本事项为 {item.no}）")
     department = Department.objects.filter(county=item.county, code=validated["department"]).first()
     category = Category.objects.filter(county=item.county, code=validated["category"]).first()
-    problems = []
     if department is None:
         codes = "、".join(Department.objects.filter(county=item.county).values_list("code", flat=True))
         problems.append(f"办理部门编码“{validated['department']}”不存在（可用：{codes}）")
     if category is None:
         codes = "、".join(Category.objects.filter(county=item.county).values_list("code", flat=True))
         problems.append(f"业务领域编码“{validated['category']}”不存在（可用：{codes}）")
+    tolerance_list = _tolerance_list(item.county)
+    problems.extend(schema.tolerance_problems(parsed, tolerance_list))
+    problems.extend(schema.listed_tolerance_problems(parsed, tolerance_list))
+    problems.extend(schema.item_limit_problems(parsed))
+    problems.extend(schema.phone_problems(parsed.phone))
     if problems:
-        raise DomainError("；".join(problems) + "。", problems=problems)
+        raise DomainError(problems_message(f"事项 {item.no} 的修改未保存", problems), problems=problems)
     return validated, department, category
 
 
