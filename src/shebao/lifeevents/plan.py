@@ -391,7 +391,9 @@ def chained_promise_sentence(notice: Notice, previous: PlanStep, counted_from: d
         return f"{wait}；{limit}。"
     mark = "（暂定）" if due.provisional else ""
     if due.kind == "same_day":
-        return f"{wait}：如在其承诺办结日 {cn_date(counted_from)}申请，承诺当日办结。"
+        # The day is the previous step's promised date: 暂定 when that one is.
+        same = mark or ("（暂定）" if previous.promised is not None and previous.promised.provisional else "")
+        return f"{wait}：如在其承诺办结日 {cn_date(counted_from)}{same}申请，承诺当日办结。"
     return f"{wait}：如在其承诺办结日 {cn_date(counted_from)}申请，承诺于 {cn_date(due.due)}{mark}前办结。"
 
 

@@ -24,6 +24,7 @@ from shebao.lifeevents.plan import (
     parse_copies,
     visible_questions,
 )
+from shebao.portal.notice import cn_date
 
 TODAY = dt.date(2026, 3, 2)  # a Monday with a known official calendar
 pytestmark = pytest.mark.django_db
@@ -327,3 +328,13 @@ def test_products_of_options_are_all_walked(county):
     want = sorted(tuple(sorted({"claim": c, "transfer": t}.items())) for c, t in itertools.product(
         ["yes", "no"], ["yes", "no"]))
     assert got == want
+
+
+def test_a_same_day_promise_counted_from_a_provisional_date_is_marked(county):
+    """From December 2026 item 5's promise falls in 2027 (no schedule yet): the day the next step
+    is counted from, and its same-day promise, are 暂定 too."""
+    p = selectors.plan_for(code="retirement", answers={"unit": "public", "route": "special_work", "title": "no"},
+                           today=dt.date(2026, 12, 4))
+    early, certification, _ = p.steps
+    assert early.promised.provisional and early.promised.due.year == 2027
+    assert f"如在其承诺办结日 {cn_date(early.promised.due)}（暂定）申请，承诺当日办结" in certification.notice.promised_sentence
