@@ -20,10 +20,12 @@ class Role(models.TextChoices):
 
 
 class StaffProfile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="staff")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", on_delete=models.CASCADE,
+                                related_name="staff_profile")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="staff")
     department = models.ForeignKey(
-        "catalog.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        "catalog.Department", verbose_name="股室", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff",
         help_text="中心主任、系统管理员、综合受理窗口不属于任何股室",
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices)
@@ -52,13 +54,14 @@ class StaffProfile(models.Model):
 class ApiToken(models.Model):
     """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE,
+                             related_name="api_tokens")
     name = models.CharField("用途", max_length=60, blank=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    key_hash = models.CharField("令牌摘要", max_length=64, unique=True)
+    prefix = models.CharField("令牌前缀", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
 
     class Meta:
         verbose_name = "API 令牌"

@@ -3,15 +3,20 @@
 Cases change only through ``shebao.cases.services`` (clocks, timeline, audit chain), so the admin
 may not add, change or delete anything here — not a case, not a timeline row. Personal data is
 shown masked (name, ID number, phone, agent); the e-mail address and the query code (the
-applicant's secret for rating) are not shown at all. Searching is by case number only, so that
-the admin cannot look people up by name or ID number.
+applicant's secret for rating) are not shown at all. Searching is by case number only, and the
+list filters only by its own filters (county, department, status, warning: see
+``shebao.core.admin.DeclaredLookupsOnly``), so that the admin cannot look people up by name, ID
+number or phone, not even through the query string.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 
+from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction
+from shebao.core.admin import DeclaredLookupsOnly
 from shebao.domain.privacy import mask_name
 
 
@@ -28,21 +33,64 @@ class ReadOnlyMixin:
         return False
 
 
+def action_label(code: str) -> str:
+    """What the workbench's timeline calls a timeline action code (``accept`` → 受理)."""
+    return wf.TIMELINE_LABELS.get(code, code)
+
+
+def status_label(code: str) -> str:
+    return wf.STATUS_LABELS.get(code, code)
+
+
 class CaseActionInline(ReadOnlyMixin, admin.TabularInline):
     model = CaseAction
     verbose_name = "办理记录"
     verbose_name_plural = "办理记录（时间线）"
-    fields = ("created_at", "action", "step_before", "step_after", "status_before", "status_after",
-              "actor_label", "reason")
+    fields = ("created_at", "action_name", "step_before", "step_after", "status_before_name",
+              "status_after_name", "actor_label", "reason")
     readonly_fields = fields
     ordering = ("id",)
     extra = 0
     can_delete = False
     show_change_link = False
 
+    @admin.display(description="操作")
+    def action_name(self, obj: CaseAction) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description="原状态")
+    def status_before_name(self, obj: CaseAction) -> str:
+        return status_label(obj.status_before) or self.get_empty_value_display()  # blank at intake
+
+    @admin.display(description="新状态")
+    def status_after_name(self, obj: CaseAction) -> str:
+        return status_label(obj.status_after) or self.get_empty_value_display()
+
+
+class TimelineRow:
+    """A timeline row as the inline titles it: its Chinese action, not ``CaseAction.__str__``
+    (the case's id and the action code). Everything else is the row's."""
+
+    def __init__(self, action: CaseAction):
+        self._action = action
+
+    def __getattr__(self, name):
+        return getattr(self._action, name)
+
+    def __str__(self) -> str:
+        return action_label(self._action.action)
+
+
+class TimelineAdminFormSet(helpers.InlineAdminFormSet):
+    def __iter__(self):
+        for inline_form in super().__iter__():
+            if inline_form.original is not None:
+                inline_form.original = TimelineRow(inline_form.original)
+            yield inline_form
+
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(DeclaredLookupsOnly, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("case_no", "item_label", "department_name", "status", "warning", "masked_name",
                     "masked_id", "received_at", "due", "handed_over_at")
     list_filter = ("county", "department", "status", "warning")
@@ -65,6 +113,13 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ("结果", {"fields": ("closed_at", "result", "refusal_reasons", "handed_over_at", "updated_at")}),
     )
     readonly_fields = tuple(f for _title, opts in fieldsets for f in opts["fields"])
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if isinstance(inline_formset.opts, CaseActionInline):
+                inline_formset.__class__ = TimelineAdminFormSet
+        return inline_formsets
 
     @admin.display(description="事项", ordering="item__no")
     def item_label(self, obj: Case) -> str:

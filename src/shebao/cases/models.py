@@ -19,10 +19,10 @@ from shebao.domain.privacy import MaskedApplicant, mask_phone
 class CaseCounter(models.Model):
     """The last sequence number handed out per county, department and year (locked at intake)."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name="股室", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用序号", default=0)
 
     class Meta:
         verbose_name = "办件编号计数器"
@@ -55,10 +55,12 @@ class Case(MaskedApplicant, models.Model):
 
     # No index of its own: each of Meta.indexes starting with the county serves a lookup by county,
     # and every index is one more B-tree page written by each intake.
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="cases", db_index=False)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="cases")
-    item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="cases")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="cases",
+                               db_index=False)
+    department = models.ForeignKey(Department, verbose_name="股室", on_delete=models.PROTECT, related_name="cases")
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="cases")
+    item_version = models.ForeignKey(ItemVersion, verbose_name="事项版本", on_delete=models.PROTECT,
+                                     related_name="cases")
     case_no = models.CharField("办件编号", max_length=32, unique=True)
     query_code = models.CharField("查询码", max_length=12)
 
@@ -98,7 +100,8 @@ class Case(MaskedApplicant, models.Model):
     closed_at = models.DateTimeField("办结/终结时间", null=True, blank=True)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="受理人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     handed_over_at = models.DateTimeField(
         "移交股室时间", null=True, blank=True,
@@ -150,7 +153,15 @@ class Case(MaskedApplicant, models.Model):
             return False
         from shebao.cases.services.common import get_calendar, today_of
 
-        return bool(get_calendar().provisional_years(today_of(self.received_at), due))
+        # Asked several times per request (notice text, API body, page): the answer is kept on the
+        # instance for the dates it was computed from, so a later extension is still re-answered.
+        key = (today_of(self.received_at), due)
+        kept = self.__dict__.get("_due_provisional")
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        answer = bool(get_calendar().provisional_years(*key))
+        self.__dict__["_due_provisional"] = (key, answer)
+        return answer
 
     def workflow_steps(self) -> list[wf.Step]:
         return wf.steps_from_dicts(self.steps)
@@ -203,8 +214,8 @@ class Case(MaskedApplicant, models.Model):
 
 
 class CaseMaterial(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
-    order = models.PositiveSmallIntegerField()
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("材料", max_length=200)
     text = models.CharField("材料说明", max_length=500, blank=True)
     status = models.CharField("状态", max_length=10, choices=list(wf.MATERIAL_STATUS_LABELS.items()))
@@ -228,7 +239,7 @@ class CaseMaterial(models.Model):
 class CaseAction(models.Model):
     """The case's timeline: one row per intake, action, reminder, expiry."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="actions")
     action = models.CharField("操作", max_length=30)
     step_before = models.CharField("原环节", max_length=60, blank=True)
     step_after = models.CharField("新环节", max_length=60, blank=True)
@@ -237,7 +248,8 @@ class CaseAction(models.Model):
     reason = models.TextField("理由/结果", blank=True)
     detail = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="操作人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     created_at = models.DateTimeField("时间")
@@ -252,7 +264,7 @@ class CaseAction(models.Model):
 
 
 class Suspension(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="suspensions")
     reason = models.TextField("挂起原因")
     started_at = models.DateTimeField("挂起时间")
     ended_at = models.DateTimeField("恢复时间", null=True, blank=True)
@@ -268,13 +280,14 @@ class Suspension(models.Model):
 
 
 class Extension(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveSmallIntegerField("延长工作日")
     reason = models.TextField("延期理由")
     due_before = models.DateField("原办结日期", null=True, blank=True)
     due_after = models.DateField("延期后办结日期", null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="操作人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("时间")
 
@@ -301,7 +314,7 @@ class Notification(models.Model):
         FAILED = "failed", "发送失败"
         SKIPPED = "skipped", "无联系方式"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     channel = models.CharField("渠道", max_length=10)
     recipient = models.CharField("接收人", max_length=200, blank=True)
@@ -343,14 +356,15 @@ class Rating(models.Model):
 
     BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    case = models.OneToOneField(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="rating")
     level = models.CharField("评价", max_length=30, choices=Level.choices)
     comment = models.TextField("意见", blank=True)
     is_bad = models.BooleanField("差评", default=False, db_index=True)
     created_at = models.DateTimeField("评价时间", db_index=True)
     follow_up = models.TextField("整改回访情况", blank=True)
     follow_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="回访人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     follow_up_at = models.DateTimeField("回访时间", null=True, blank=True)
 
@@ -372,8 +386,8 @@ class IntakeSubmission(models.Model):
     key = models.CharField("提交标识", max_length=64, unique=True)
     #: What the form said (SHA-256 of its content): the same key with other content is another form.
     fingerprint = models.CharField("内容摘要", max_length=64)
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="submission")
-    created_at = models.DateTimeField()
+    case = models.OneToOneField(Case, verbose_name="办件", on_delete=models.CASCADE, related_name="submission")
+    created_at = models.DateTimeField("提交时间")
 
     class Meta:
         verbose_name = "受理提交记录"
@@ -393,9 +407,9 @@ class PublicAttempt(models.Model):
     forgives the failures it makes harmless (see ``cases.services.public.forgive_failures``).
     """
 
-    ip = models.CharField(max_length=64, db_index=True)
-    scope = models.CharField(max_length=20)
-    created_at = models.DateTimeField(db_index=True)
+    ip = models.CharField("来源地址", max_length=64, db_index=True)
+    scope = models.CharField("类别", max_length=20)
+    created_at = models.DateTimeField("时间", db_index=True)
     target = models.CharField("所查编号", max_length=40, blank=True, default="")
     target_exists = models.BooleanField("编号存在", default=True)
 
@@ -410,10 +424,10 @@ class PublicAttempt(models.Model):
 class JobLease(models.Model):
     """A named lease so that only one worker or machine runs a periodic job at a time."""
 
-    name = models.CharField(max_length=60, unique=True)
-    holder = models.CharField(max_length=120)
-    acquired_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
+    name = models.CharField("任务", max_length=60, unique=True)
+    holder = models.CharField("持有者", max_length=120)
+    acquired_at = models.DateTimeField("取得时间")
+    expires_at = models.DateTimeField("到期时间")
 
     class Meta:
         verbose_name = "任务租约"

@@ -127,6 +127,17 @@ ACTION_LABELS = {
     "extend": "延期",
     "finish": "办结",
 }
+#: What a case's timeline calls each of its rows: the clerk's actions and what the system did.
+TIMELINE_LABELS = {
+    **ACTION_LABELS,
+    "accept": "受理",
+    "accept_tolerance": "容缺受理",
+    "not_accepted": "不予受理",
+    "remind": "容缺补正提醒",
+    "terminate": "容缺逾期终止",
+    "recompute": "节假日调整，重算期限",
+    "handover": "移交股室",
+}
 #: Actions that need a written reason (``finish`` needs its result instead).
 NEEDS_REASON = {"return", "refuse", "suspend", "extend"}
 

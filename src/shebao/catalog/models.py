@@ -13,7 +13,7 @@ from shebao.core.models import County
 
 
 class CatalogVersion(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="catalog_versions")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="catalog_versions")
     version = models.CharField("版本", max_length=40)
     checksum = models.CharField("校验和", max_length=64)
     source_path = models.CharField("来源文件", max_length=300, blank=True)
@@ -32,7 +32,7 @@ class CatalogVersion(models.Model):
 
 
 class Department(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="departments")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="departments")
     code = models.CharField("编码", max_length=4)
     name = models.CharField("名称", max_length=60)
     short_name = models.CharField("简称", max_length=30)
@@ -49,7 +49,7 @@ class Department(models.Model):
 
 
 class Category(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="categories")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="categories")
     code = models.CharField("编码", max_length=40)
     name = models.CharField("名称", max_length=40)
     path_title = models.CharField("办事路径标题", max_length=60)
@@ -66,7 +66,7 @@ class Category(models.Model):
 
 
 class Channel(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="channels")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="channels")
     code = models.CharField("编码", max_length=40)
     name = models.CharField("名称", max_length=60)
     kind = models.CharField("类型", max_length=20)
@@ -84,15 +84,15 @@ class Channel(models.Model):
 
 
 class Item(models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="items")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="items")
     no = models.PositiveSmallIntegerField("序号")
     name = models.CharField("事项名称", max_length=100)
     list_name = models.CharField("清单名称", max_length=100)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items")
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="items")
+    department = models.ForeignKey(Department, verbose_name="承办股室", on_delete=models.PROTECT, related_name="items")
     data = models.JSONField("事项内容")
     current_version = models.ForeignKey(
-        "ItemVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "ItemVersion", verbose_name="当前版本", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_active = models.BooleanField("在用", default=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -110,11 +110,13 @@ class Item(models.Model):
 class ItemVersion(models.Model):
     """An immutable snapshot of one item as some catalog version defined it."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="versions")
-    catalog_version = models.ForeignKey(CatalogVersion, null=True, blank=True, on_delete=models.PROTECT)
-    checksum = models.CharField(max_length=64)
-    data = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="versions")
+    catalog_version = models.ForeignKey(
+        CatalogVersion, verbose_name="事项库版本", null=True, blank=True, on_delete=models.PROTECT
+    )
+    checksum = models.CharField("校验和", max_length=64)
+    data = models.JSONField("事项内容")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "事项版本"

@@ -27,9 +27,13 @@ class County(models.Model):
 class AuditChainHead(models.Model):
     """One row holding the latest hash, locked while appending so the chain stays linear."""
 
-    key = models.CharField(max_length=20, unique=True, default="main")
-    last_hash = models.CharField(max_length=64, default="")
-    count = models.BigIntegerField(default=0)
+    key = models.CharField("审计链", max_length=20, unique=True, default="main")
+    last_hash = models.CharField("最新哈希", max_length=64, default="")
+    count = models.BigIntegerField("事件数", default=0)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count} events"
@@ -42,9 +46,11 @@ class AuditEvent(models.Model):
     chain and ``shebao audit verify`` reports where.
     """
 
-    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(County, verbose_name="县（区）", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="操作人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("操作", max_length=80, db_index=True)
@@ -54,8 +60,8 @@ class AuditEvent(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     created_at = models.DateTimeField("时间", db_index=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField("前一事件哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64, unique=True)
 
     class Meta:
         verbose_name = "审计事件"

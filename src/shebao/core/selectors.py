@@ -8,6 +8,11 @@ from shebao.core.models import County
 
 
 def county_by_code(code: str) -> County | None:
+    # Whatever ``?county=`` holds reaches here, also while a refused request's page is rendered:
+    # a code no county can have (too long, NUL and other control characters PostgreSQL cannot
+    # even compare) names no county rather than reaching the database.
+    if not code or len(code) > County._meta.get_field("code").max_length or not code.isprintable():
+        return None
     return County.objects.filter(code=code).first()
 
 

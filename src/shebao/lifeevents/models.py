@@ -21,9 +21,9 @@ from shebao.domain.privacy import MaskedApplicant
 class BundleCounter(models.Model):
     """The last bundle sequence number per county and year (locked while a bundle is started)."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用序号", default=0)
 
     class Meta:
         verbose_name = "一件事编号计数器"
@@ -39,7 +39,7 @@ class Bundle(MaskedApplicant, models.Model):
         PERSON = "person", "个人"
         UNIT = "unit", "单位"
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="bundles")
+    county = models.ForeignKey(County, verbose_name="县（区）", on_delete=models.PROTECT, related_name="bundles")
     number = models.CharField("一件事编号", max_length=20, unique=True)
     event_code = models.CharField("一件事", max_length=60, db_index=True)
     event_name = models.CharField("一件事名称", max_length=100)
@@ -52,7 +52,8 @@ class Bundle(MaskedApplicant, models.Model):
     phone = models.CharField("联系电话", max_length=30, blank=True)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="受理人账号", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("申请时间")
 
@@ -68,18 +69,19 @@ class Bundle(MaskedApplicant, models.Model):
 class BundlePart(models.Model):
     """One step of the bundle: an item (and 情形) at its department, and the case once accepted."""
 
-    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="parts")
+    bundle = models.ForeignKey(Bundle, verbose_name="一件事申请", on_delete=models.CASCADE, related_name="parts")
     order = models.PositiveSmallIntegerField("顺序")
     item_no = models.PositiveSmallIntegerField("事项序号")
     item_name = models.CharField("事项名称", max_length=100)
     scenario_code = models.CharField("情形编码", max_length=60, blank=True)
     scenario_name = models.CharField("情形", max_length=200, blank=True)
     title = models.CharField("这一步", max_length=100)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name="股室", on_delete=models.PROTECT, related_name="+")
     location = models.CharField("办理地点", max_length=100, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
     case = models.OneToOneField(
-        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="bundle_part"
+        "cases.Case", verbose_name="办件", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="bundle_part",
     )
     earlier_cases = models.JSONField("此前的办件编号（不予受理后重新受理）", default=list, blank=True)
     #: Accepted only once the previous part is finished (its result is one of this part's materials:

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class OpsConfig(AppConfig):
     name = "shebao.ops"
     label = "ops"
-    verbose_name = "运维"
+    verbose_name = "运行维护"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

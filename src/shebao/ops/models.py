@@ -13,9 +13,9 @@ class ThrottleEvent(models.Model):
     hold across every worker process and machine.
     """
 
-    scope = models.CharField(max_length=30)
-    key = models.CharField(max_length=64)
-    created_at = models.DateTimeField(db_index=True)
+    scope = models.CharField("类别", max_length=30)
+    key = models.CharField("键（HMAC）", max_length=64)
+    created_at = models.DateTimeField("时间", db_index=True)
 
     class Meta:
         verbose_name = "限流计数"

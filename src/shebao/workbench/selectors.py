@@ -31,16 +31,7 @@ STATUS_FILTERS = (
 )
 
 #: Timeline action codes written by the cases services → what the page calls them.
-TIMELINE_LABELS = {
-    **wf.ACTION_LABELS,
-    "accept": "受理",
-    "accept_tolerance": "容缺受理",
-    "not_accepted": "不予受理",
-    "remind": "容缺补正提醒",
-    "terminate": "容缺逾期终止",
-    "recompute": "节假日调整，重算期限",
-    "handover": "移交股室",
-}
+TIMELINE_LABELS = wf.TIMELINE_LABELS
 
 
 def queue(

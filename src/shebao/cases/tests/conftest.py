@@ -37,3 +37,14 @@ def intake_payload(county, item_no: int, **overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def intake_by_service(user, county, item_no: int):
+    """A case taken in by ``user`` through the service (not the API), with the item's full checklist."""
+    from shebao.cases import services
+
+    p = intake_payload(county, item_no)
+    return services.intake_case(
+        user=user, item_no=item_no, scenario=p["scenario"], applicant=services.Applicant(**p["applicant"]),
+        materials=[services.MaterialEntry(m["name"], m["status"]) for m in p["materials"]],
+    )

@@ -6,25 +6,17 @@ import pytest
 
 from shebao.cases import services
 from shebao.cases.models import Case, CaseAction
-from shebao.cases.tests.conftest import intake_payload
+from shebao.cases.tests.conftest import intake_by_service
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/admin/cases/case/"
 
 
-def _intake(user, county, item_no):
-    p = intake_payload(county, item_no)
-    return services.intake_case(
-        user=user, item_no=item_no, scenario=p["scenario"], applicant=services.Applicant(**p["applicant"]),
-        materials=[services.MaterialEntry(m["name"], m["status"]) for m in p["materials"]],
-    )
-
-
 @pytest.fixture
 def cases(staff, county):
-    person = _intake(staff("clerk", "CJ"), county, 18)
-    unit = _intake(staff("clerk", "SY"), county, 36)
+    person = intake_by_service(staff("clerk", "CJ"), county, 18)
+    unit = intake_by_service(staff("clerk", "SY"), county, 36)
     head = staff("section_head", "SY")
     unit = services.perform_action(user=head, case_no=unit.case_no, action="suspend", version=unit.version,
                                    reason="等待市局审批")
