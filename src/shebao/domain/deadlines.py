@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -412,6 +412,11 @@ def schedule_answer(
         raise DeadlineError(str(exc)) from None
 
 
+def closed_window(schedules: Sequence[ScheduleAnswer]) -> ScheduleAnswer | None:
+    """The yearly filing window among ``schedules`` that is closed or not yet open."""
+    return next((s for s in schedules if s.kind == "yearly_window" and s.status in ("closed", "not_yet_open")), None)
+
+
 @dataclass(frozen=True)
 class ItemDeadlines:
     item_no: int | None
@@ -419,6 +424,13 @@ class ItemDeadlines:
     statutory: DueDate | None
     promised: DueDate | None
     schedules: list[ScheduleAnswer]
+
+    @property
+    def closed_window(self) -> ScheduleAnswer | None:
+        """The yearly filing window (item 25: 每年1月1日至4月30日期间申报) the receipt date is
+        outside of: then nothing can be applied for that day, and the due dates only say what
+        applies within the next window."""
+        return closed_window(self.schedules)
 
     @property
     def provisional(self) -> bool:

@@ -24,6 +24,7 @@ from shebao.domain.deadlines import (
     DeadlineError,
     DueDate,
     ScheduleAnswer,
+    closed_window,
     due_date,
     local_date,
     schedule_answer,
@@ -273,11 +274,6 @@ class Notice:
     @property
     def title(self) -> str:
         return f"{self.item_name}（{self.scenario.label}）" if self.scenario else self.item_name
-
-
-def closed_window(schedules: Sequence[ScheduleAnswer]) -> ScheduleAnswer | None:
-    """The yearly filing window (item 25: 每年1月1日至4月30日期间申报) that today is outside of."""
-    return next((s for s in schedules if s.kind == "yearly_window" and s.status in ("closed", "not_yet_open")), None)
 
 
 def promise_sentence(due: DueDate | None, today: dt.date, *, schedules: Sequence[ScheduleAnswer] = ()) -> str:

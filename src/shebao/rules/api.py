@@ -178,6 +178,10 @@ class DeadlinesOut(Schema):
     promised: DueOut | None
     schedules: list[ScheduleOut]
     provisional: bool
+    applicable_now: bool = Field(
+        True, description="受理时间是否在事项的年度申报期内（事项25：每年1月1日至4月30日）；否则当天不能申报，"
+                          "statutory/promised 只说明申报期内申请时的时限")
+    note: str = Field("", description="不能申报时的说明（下一申报期）")
 
 
 def _item_data(no: int, county: str | None) -> tuple[dict, str]:
@@ -208,6 +212,7 @@ def item_deadlines(request, no: int, received: dt.datetime | None = None, event:
     moment = received or dt.datetime.now(tz=D.LOCAL_TZ)
     event_day = _parse_day(event, "事件日期 event") if event else None
     result = _calendar_call(D.item_deadlines, selectors.get_calendar(), data, moment, event=event_day)
+    window = result.closed_window
     return {
         "item_no": no,
         "item_name": name,
@@ -216,6 +221,10 @@ def item_deadlines(request, no: int, received: dt.datetime | None = None, event:
         "promised": result.promised.as_dict() if result.promised else None,
         "schedules": [_schedule_out(s) for s in result.schedules],
         "provisional": result.provisional,
+        "applicable_now": window is None,
+        "note": "" if window is None else (
+            f"所给受理时间不在年度申报期内，当天不能申报。{window.explanation}"
+            "以下办结日期只说明申报期内申请时的时限。"),
     }
 
 

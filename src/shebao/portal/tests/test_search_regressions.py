@@ -234,3 +234,17 @@ def test_gibberish_page_says_nothing_found_with_help(client, q):
     area = results_area(client.get("/search/", {"q": q}))
     assert "没有找到" in area and "换个说法试试" in area, area
     assert "不归社会保险中心办理" not in area
+
+
+@pytest.mark.parametrize("q", ["换了工作社保怎么转", "换工作社保", "跳槽了社保怎么办"])
+def test_changing_jobs_finds_transfers_not_deregistration(engine, q):
+    # 换了 once read as the near-homophone 黄了 (倒闭), which listed 33 工伤保险注销登记.
+    found = nos(engine.search(q))
+    assert set(found[:3]) <= {10, 16, 26, 38}, found
+    assert 33 not in found
+
+
+def test_a_forgotten_card_password_is_answered_not_matched_to_new_cards(engine):
+    outcome = engine.search("社保卡密码忘了")
+    assert outcome.out_of_scope and "发卡银行网点" in outcome.out_of_scope_hint and "12333" in outcome.out_of_scope_hint
+    assert nos(engine.search("社保卡丢了密码也忘了"))[:1] == [40]  # a lost card is still 补换卡

@@ -76,6 +76,17 @@ def test_item_deadlines_from_the_catalog(client):
     assert item19["promised"]["due"] == "2026-04-27"  # 25th is a Saturday: 节假日顺延
     late = _ok(client.get("/api/v1/items/37/deadlines", {"received": "2026-12-28T09:00:00+08:00"}))
     assert late["provisional"] is True and late["statutory"]["provisional_years"] == [2027]
+    assert data["applicable_now"] is True and data["note"] == ""
+
+
+def test_item_deadlines_outside_the_yearly_filing_window_say_nothing_can_be_applied_for(client):
+    """Item 25 is filed 每年1月1日至4月30日: a date outside says so, and names the next window."""
+    inside = _ok(client.get("/api/v1/items/25/deadlines", {"received": "2026-03-02T09:00:00+08:00"}))
+    assert inside["applicable_now"] is True and inside["note"] == ""
+    after = _ok(client.get("/api/v1/items/25/deadlines", {"received": "2026-06-01T09:00:00+08:00"}))
+    assert after["applicable_now"] is False
+    assert "当天不能申报" in after["note"] and "下一申报期为 2027-01-01 至 2027-04-30" in after["note"]
+    assert after["schedules"][0]["status"] == "closed"
 
 
 def test_item_deadlines_bad_input(client):
