@@ -302,14 +302,24 @@ def staff_bundle(request, number: str):
     return render(request, "lifeevents/staff_bundle.html", ctx, status=400 if ctx.get("error") else 200)
 
 
+_BUNDLE_NUMBER_RE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+
+
 @login_required
 @require_GET
 def staff_index(request):
-    number = (request.GET.get("number") or "").strip().upper()
+    typed = (request.GET.get("number") or "").strip()
+    number = read_number(typed)
+    error = ""
     if number:
-        return redirect("lifeevents:staff-bundle", number=number[:20])
+        # Only something shaped like a number can be part of the bundle page's address
+        # (a “/” cannot); anything else is said to be wrong here, with what was typed kept.
+        if _BUNDLE_NUMBER_RE.fullmatch(number):
+            return redirect("lifeevents:staff-bundle", number=number)
+        error = "一件事编号格式不对：编号形如 YJS-2026-000012（字母、年份、六位序号）。"
     waiting = selectors.bundles_waiting_for(user=request.user)
     profile = _staff_profile(request)
     return render(request, "lifeevents/staff_index.html", {
-        "waiting": waiting, "held": selectors.bundles_held_by(user=request.user),
-        "everywhere": intakes_everywhere(profile), "now": timezone.now()})
+        "waiting": waiting, "held": selectors.bundles_held_by(user=request.user), "error": error,
+        "typed": typed[:40], "everywhere": intakes_everywhere(profile), "now": timezone.now()},
+        status=400 if error else 200)

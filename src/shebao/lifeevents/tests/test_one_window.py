@@ -327,3 +327,23 @@ def test_pages_retirement_start_takes_in_the_approval_and_says_the_rest_comes_la
     page = r.content.decode()
     assert r.status_code == 200 and "其余事项须在前一项办结后，凭这个编号再来办理" in page
     assert "引导其到下一个窗口" not in page and "待第 1 项办结后受理" in page
+
+
+@pytest.mark.parametrize(("typed", "opens"), [
+    ("yjs-2026-000012", "/life-events/staff/YJS-2026-000012/"),  # as typed, read as the number
+    ("ＹＪＳ２０２６００００１２", "/life-events/staff/YJS-2026-000012/"),  # full width, no dashes
+])
+def test_staff_index_opens_a_number_as_people_type_it(client, staff, typed, opens):
+    client.force_login(staff(FD))
+    r = client.get("/life-events/staff/", {"number": typed})
+    assert r.status_code == 302 and r["Location"] == opens
+
+
+@pytest.mark.parametrize("typed", ["../../etc/passwd", "YJS/2026", "编号12", "'"])
+def test_staff_index_says_a_malformed_number_is_wrong(client, staff, typed):
+    # “/” used to reach the bundle page's address and fail with a 500.
+    client.force_login(staff(FD))
+    r = client.get("/life-events/staff/", {"number": typed})
+    html = r.content.decode()
+    assert r.status_code == 400 and 'id="number-error"' in html and "编号格式不对" in html
+    assert "一件事受理" in html
