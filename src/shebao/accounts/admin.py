@@ -1,7 +1,25 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from shebao.accounts.models import ApiToken, StaffProfile
-from shebao.core.admin import DeclaredLookupsOnly
+from shebao.core.admin import BoundedLookupValues, DeclaredLookupsOnly
+
+# Django's own account pages, with filter values the database can hold (``?groups=999…9``
+# overflowed SQLite's driver: a 500).
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class AccountAdmin(BoundedLookupValues, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class AccountGroupAdmin(BoundedLookupValues, GroupAdmin):
+    pass
 
 
 @admin.register(StaffProfile)

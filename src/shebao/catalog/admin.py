@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from shebao.catalog import services
 from shebao.catalog.models import CatalogVersion, Category, Channel, Department, Item, ItemVersion
 from shebao.catalog.schema import Item as ItemSchema
+from shebao.core.admin import BoundedLookupValues
 from shebao.core.errors import DomainError
 
 
@@ -49,7 +50,7 @@ class ItemForm(forms.ModelForm):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(BoundedLookupValues, admin.ModelAdmin):
     form = ItemForm
     list_display = ("no", "name", "category", "department", "is_active", "updated_at")
     list_filter = ("county", "category", "department", "is_active")
@@ -73,7 +74,7 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemVersion)
-class ItemVersionAdmin(admin.ModelAdmin):
+class ItemVersionAdmin(BoundedLookupValues, admin.ModelAdmin):
     list_display = ("item", "checksum", "catalog_version", "created_at")
     readonly_fields = ("item", "checksum", "catalog_version", "data", "created_at")
 
@@ -85,7 +86,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogVersion)
-class CatalogVersionAdmin(admin.ModelAdmin):
+class CatalogVersionAdmin(BoundedLookupValues, admin.ModelAdmin):
     list_display = ("county", "version", "checksum", "is_current", "loaded_at")
     readonly_fields = ("county", "version", "checksum", "source_path", "data", "is_current", "loaded_at")
 
@@ -93,7 +94,7 @@ class CatalogVersionAdmin(admin.ModelAdmin):
         return False
 
 
-class FromCatalogFileAdmin(admin.ModelAdmin):
+class FromCatalogFileAdmin(BoundedLookupValues, admin.ModelAdmin):
     """Departments, categories and channels are read from the county's reviewed YAML by
     ``shebao catalog load``: an edit here would be unaudited, invisible to the item caches (which are
     keyed by item and catalog versions) and undone by the next load. Change the YAML instead."""

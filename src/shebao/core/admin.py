@@ -1,4 +1,5 @@
-"""What every admin page holding personal data shares (the core context registers no model here).
+"""What the admin pages share (the core context registers no model here): lookups that cannot break them,
+and none that rebuild personal data.
 
 Django's admin filters a change list by any lookup on the model's own fields given in the query
 string (``?applicant_name=张三``, ``?applicant_id__startswith=1405…``), whether or not the page
@@ -35,14 +36,36 @@ def declared_lookups(model_admin: admin.ModelAdmin, request) -> set[str]:
     return allowed
 
 
+def overflows(value) -> bool:
+    """A number no database integer holds (more than 64 bits): compared with an id, ``?county=
+    99999999999999999999`` overflows the database driver, a 500 instead of an answer."""
+    for v in value if isinstance(value, (list, tuple)) else [value]:
+        try:
+            number = int(str(v).strip())
+        except ValueError:
+            continue  # not a number at all: Django's own check of the value says so
+        if not -(2**63) <= number < 2**63:
+            return True
+    return False
+
+
+class BoundedLookupValues:
+    """Every lookup Django's admin allows, but never with a number too large for the database:
+    that page is refused (400, ``DisallowedModelAdminLookup``)."""
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        return not overflows(value) and super().lookup_allowed(lookup, value, request)
+
+
 class DeclaredLookupsOnly:
     """Only the lookups the change list offers (its filters, its date hierarchy) may filter it.
 
     Any other lookup in the query string — a personal field, a field reached through a relation —
-    makes Django refuse the page (400, ``DisallowedModelAdminLookup``) instead of filtering. The
+    makes Django refuse the page (400, ``DisallowedModelAdminLookup``) instead of filtering, as
+    does a number too large for the database (:func:`overflows`). The
     search box (``?q=``) is not a lookup: what it searches is ``search_fields``, which on these
     pages holds no personal field.
     """
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
-        return lookup in declared_lookups(self, request)
+        return lookup in declared_lookups(self, request) and not overflows(value)

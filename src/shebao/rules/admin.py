@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from shebao.core.admin import BoundedLookupValues
 from shebao.core.errors import DomainError
 from shebao.rules import services
 from shebao.rules.models import BenefitParameter, HolidaySchedule
@@ -63,7 +64,7 @@ class HolidayScheduleForm(forms.ModelForm):
 
 
 @admin.register(HolidaySchedule)
-class HolidayScheduleAdmin(admin.ModelAdmin):
+class HolidayScheduleAdmin(BoundedLookupValues, admin.ModelAdmin):
     form = HolidayScheduleForm
     list_display = ["year", "source", "holiday_count", "workday_count", "loaded_by_label", "loaded_at"]
     readonly_fields = ["loaded_by_label", "loaded_at", "revision"]
@@ -133,7 +134,7 @@ class BenefitParameterForm(forms.ModelForm):
 
 
 @admin.register(BenefitParameter)
-class BenefitParameterAdmin(admin.ModelAdmin):
+class BenefitParameterAdmin(BoundedLookupValues, admin.ModelAdmin):
     form = BenefitParameterForm
     list_display = ["key", "label", "value", "unit", "effective_from", "confirmed", "source"]
     list_filter = ["confirmed", "key"]
