@@ -242,7 +242,7 @@ def validate_phone(value: str | None) -> Check:
             area, _, local = v.partition("-")
             local = local.replace("-", "")
         else:
-            area_len = 3 if digits[1] in "12" else 4
+            area_len = 3 if digits[1:2] in ("1", "2") else 4
             area, local = digits[:area_len], digits[area_len:]
         if not re.fullmatch(r"0\d{2,3}", area):
             return Check(False, f"区号“{area}”无效，区号应为 0 开头的 3 或 4 位数字（如 0356）。", v, "landline")

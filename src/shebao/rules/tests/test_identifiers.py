@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shebao.domain.identifiers import (
     id_check_char,
@@ -127,9 +129,19 @@ def test_valid_phones(value, kind, normalized):
         ("035-4228486", "03–09 开头的区号为 4 位"),
         ("0356-42a8486", "只能包含数字"),
         ("", "为空"),
+        ("0", "区号“0”无效"),  # a lone 0 used to raise IndexError (a 500 at the intake window)
+        ("01", "区号“01”无效"),
+        ("-0", "区号“”无效"),
     ],
 )
 def test_invalid_phones_say_what_is_wrong(value, message):
     check = validate_phone(value)
     assert not check.valid
     assert message in check.message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789-—（）() +#x转８６\u3000a"), max_size=16) | st.text(max_size=12))
+def test_any_phone_text_gets_an_answer_not_an_error(value):
+    check = validate_phone(value)
+    assert check.message and (check.valid or check.normalized is None or isinstance(check.normalized, str))
