@@ -20,7 +20,7 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     v = value.strip()
-    if len(v) == 1:
+    if len(v) <= 1:  # blank after strip (a full-width space) or one character
         return v
     if len(v) == 2:
         return v[0] + "*"
