@@ -145,3 +145,37 @@ def test_invalid_phones_say_what_is_wrong(value, message):
 def test_any_phone_text_gets_an_answer_not_an_error(value):
     check = validate_phone(value)
     assert check.message and (check.valid or check.normalized is None or isinstance(check.normalized, str))
+
+
+#: Digits that look like an ID number or a credit code, near-misses included (a 0 month, a 9 region…).
+_ID_LIKE = st.text(alphabet=st.sampled_from("0123456789XxＸ０１９ -"), min_size=0, max_size=20)
+_CODE_LIKE = st.text(alphabet=st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUWXYZIOSVabc -"), min_size=0, max_size=20)
+
+
+@st.composite
+def _id_shaped(draw):
+    """Region, birth date (month and day up to 39, so invalid dates too), sequence, check: the
+    check character right or wrong, so that every branch of the validator is reached."""
+    region = draw(st.sampled_from(["140522", "110101", "140500", "000000", "990000", "710000"]))
+    birth = f"{draw(st.integers(1850, 2035)):04d}{draw(st.integers(0, 13)):02d}{draw(st.integers(0, 39)):02d}"
+    first17 = region + birth + f"{draw(st.integers(0, 999)):03d}"
+    check = id_check_char(first17) if draw(st.booleans()) else draw(st.sampled_from("0123456789Xx"))
+    return first17 + check
+
+
+@settings(max_examples=400, deadline=None)
+@given(_id_shaped() | _ID_LIKE | st.text(max_size=20), st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)))
+def test_any_id_text_gets_an_answer_not_an_error(value, today):
+    check = validate_id_number(value, today=today)
+    assert check.message
+    if check.valid:
+        assert len(check.normalized) == 18 and check.normalized[-1] == id_check_char(check.normalized[:17])
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CODE_LIKE | st.text(max_size=20))
+def test_any_credit_code_text_gets_an_answer_not_an_error(value):
+    check = validate_credit_code(value)
+    assert check.message
+    if check.valid:
+        assert len(check.normalized) == 18
