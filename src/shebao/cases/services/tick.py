@@ -34,9 +34,13 @@ def _expire_tolerance(case: Case, now: dt.datetime) -> bool:
         before = common.snapshot(case)
         step_before, status_before = case.current_step, case.status
         pending = list(case.materials.filter(tolerated=True, supplied_at__isnull=True).values_list("name", flat=True))
+        # Judged as of the day it ends, as a refusal is: a warning level left by an earlier tick
+        # (or by none, if no tick ran since a due date passed) is not what the case ended at.
+        warning = common.warning_for(case, common.get_calendar(), now)
         try:
             common.save_case(case, expected_version=case.version, fields={
                 "status": wf.TERMINATED,
+                "warning": warning,
                 "closed_at": now,
                 "awaiting_supplement": False,
                 "suspended_at": None,

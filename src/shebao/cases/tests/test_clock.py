@@ -123,6 +123,16 @@ def test_configurable_warning_days(staff, county, settings):
     assert case.warning == "yellow"
 
 
+def test_a_terminated_case_keeps_the_warning_of_the_day_it_ended(staff, county):
+    case = _intake(staff("clerk", "SY"), county, 36, at(2026, 9, 29), missing=("开户许可证复印件",),
+                   tolerance=True, kind="unit")
+    assert case.warning == "normal" and case.effective_due <= D("2026-10-10")
+    # No tick ran since the due date passed; the one that ends the case judges it as of that day.
+    assert services.run_tick(now=at(2026, 10, 10, 9))["terminated"] == [case.case_no]
+    case.refresh_from_db()
+    assert case.status == "terminated" and case.warning == "red"
+
+
 def test_tolerance_expires_with_notice(staff, county):
     case = _intake(staff("clerk", "SY"), county, 36, at(2026, 9, 29), missing=("开户许可证复印件",),
                    tolerance=True, kind="unit")
