@@ -49,6 +49,11 @@ def overflows(value) -> bool:
     return False
 
 
+admin.site.site_header = "社保办事通 · 系统管理"
+admin.site.site_title = "社保办事通 系统管理"
+admin.site.index_title = "系统管理"
+
+
 class BoundedLookupValues:
     """Every lookup Django's admin allows, but never with a number too large for the database:
     that page is refused (400, ``DisallowedModelAdminLookup``)."""
