@@ -334,7 +334,7 @@ def list_cases(
     warning: str | None = Query(None, description="normal | yellow | red"),
     item_no: int | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000_000, description="跳过的条数（不超过 10 亿）"),
 ):
     qs = selectors.list_cases(user=request.auth, status=status, department=department, warning=warning,
                               item_no=item_no)

@@ -178,3 +178,13 @@ def test_the_outbox_makes_what_it_read_durable_before_it_sends_a_message(api, co
     monkeypatch.setattr(notify, "_send", lambda notes: (events.append(f"send {len(notes)}"), real_send(notes))[1])
     assert notify.send_outbox(holder="test") == 1
     assert events == ["flush", "send 1"]
+
+
+def test_the_case_list_pages_within_what_a_database_can_skip(api, county):
+    client = api("clerk", "QY")
+    first = _post(client, county).json()["case_no"]
+    assert [c["case_no"] for c in client.get("/api/v1/cases", {"offset": 0, "limit": 5}).json()] == [first]
+    assert client.get("/api/v1/cases", {"offset": 1_000_000_000}).json() == []
+    # More than 64 bits used to reach the database as OFFSET and fail (500).
+    r = client.get("/api/v1/cases", {"offset": "9" * 20})
+    assert r.status_code == 422 and "请求参数有误" in r.json()["detail"]
