@@ -135,7 +135,8 @@ def compose(kind: str, case, **extra) -> tuple[str, str]:
         return f"【终止办理通知】{item}", body + tail
     if kind == "result":
         if case.status == "finished":
-            body = f"{head}您申请的“{item}”（{case.case_no}）已办结。办理结果：{case.result}。欢迎对本次服务作出评价。"
+            body = (f"{head}您申请的“{item}”（{case.case_no}）已办结。办理结果：{case.result}。"
+                    + extra.get("follow_up", "") + "欢迎对本次服务作出评价。")
         else:
             body = f"{head}您申请的“{item}”（{case.case_no}）不予办理。理由：{case.result}。"
         return f"【办理结果】{item}", body + tail

@@ -306,6 +306,21 @@ def bundle_overview(*, bundle: Bundle, now: dt.datetime | None = None) -> Bundle
     )
 
 
+def now_applicable_after(case) -> str:
+    """For a finished case that is a part of a 一件事: the sentence telling the applicant that the
+    part which waited for it (待遇核定 after 退休审批) may now be applied for, and where; "" when
+    no part waited for this one."""
+    part = BundlePart.objects.select_related("bundle").filter(case=case).first()
+    if part is None or not part.bundle.parts.filter(order=part.order + 1, after_previous=True).exists():
+        return ""
+    overview = bundle_overview(bundle=part.bundle)
+    freed = next((p for p in overview.ready if p.order == part.order + 1), None)
+    if freed is None:
+        return ""
+    return (f"此件是您一件事（{overview.number}）的第 {part.order} 项。第 {freed.order} 项“{freed.item_name}”"
+            f"现在可以申请，请带上一件事编号和告知单所列材料到{freed.location or freed.department}办理。")
+
+
 def bundles_waiting_for(*, user) -> list[BundleOverview]:
     """Bundles of the staff member's county with a part this user may take in still waiting:
     at their department (clerk, section head), at any department (综合受理窗口)."""

@@ -36,8 +36,17 @@ _SENT_AT = Notification._meta.get_field("sent_at")
 _PENDING, _SENT, _FAILED = Notification.Status.PENDING, Notification.Status.SENT, Notification.Status.FAILED
 
 
+#: What other contexts add to a finished case's result message, each a callable ``(case) -> str``
+#: ("" for nothing). The 一件事 context registers one when it starts (its AppConfig.ready): a case
+#: that is part of a bundle tells the applicant which part may now be applied for. The cases
+#: context itself knows nothing of bundles.
+RESULT_FOLLOW_UPS: list = []
+
+
 def queue_notification(*, case: Case, kind: str, now: dt.datetime, **extra) -> Notification:
     """Record a message for the applicant (``pending``; ``skipped`` without a phone or e-mail)."""
+    if kind == "result" and case.status == "finished" and "follow_up" not in extra:
+        extra["follow_up"] = "".join(follow_up(case) for follow_up in RESULT_FOLLOW_UPS)
     subject, body = notifications.compose(kind, case, **extra)
     route = notifications.channel_for(email=case.email, phone=case.phone)
     note = Notification(

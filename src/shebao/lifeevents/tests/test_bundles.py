@@ -8,7 +8,7 @@ import re
 import pytest
 
 from shebao.cases import services as case_services
-from shebao.cases.models import Case
+from shebao.cases.models import Case, Notification
 from shebao.cases.services import Applicant
 from shebao.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from shebao.lifeevents import selectors, services
@@ -63,6 +63,11 @@ def test_retirement_bundle_takes_each_step_in_when_the_previous_one_is_finished(
     _finish(head, parts[0].case.case_no)
     ov = selectors.bundle_overview(bundle=bundle)
     assert ov.next_part.order == 2 and [p.blocked_by for p in ov.parts] == [None, None, 2]
+    # The result message of the finished part tells the applicant that the next part may be applied for now.
+    result = Notification.objects.get(case=parts[0].case, kind="result")
+    assert (f"此件是您一件事（{bundle.number}）的第 1 项。第 2 项“企业养老保险待遇核定”现在可以申请，"
+            f"请带上一件事编号和告知单所列材料到{ov.parts[1].location}办理。") in result.body
+    assert result.body.index("现在可以申请") < result.body.index("欢迎对本次服务作出评价")
     assert [o.number for o in selectors.bundles_waiting_for(user=staff("clerk", "QY"))] == [bundle.number]
     later = at(2026, 3, 31)
     _accept_in_turn(staff, county, bundle, 2, 7, now=later)
@@ -71,7 +76,12 @@ def test_retirement_bundle_takes_each_step_in_when_the_previous_one_is_finished(
     with pytest.raises(DomainError, match="第 3 项.*须在第 2 项.*办结后受理.*办理中"):
         _accept_in_turn(staff, county, bundle, 3, 3, now=later)
     _finish(head, pension.case_no)
+    assert "第 3 项“离退休人员基本养老金领取资格认证”现在可以申请" in Notification.objects.get(
+        case=pension, kind="result").body
     _accept_in_turn(staff, county, bundle, 3, 3, now=later)
+    _finish(head, BundlePart.objects.get(bundle=bundle, order=3).case.case_no)
+    last = Notification.objects.get(case=BundlePart.objects.get(bundle=bundle, order=3).case, kind="result")
+    assert "现在可以申请" not in last.body  # nothing waits for the last part
     cases = [p.case for p in bundle.parts.order_by("order")]
     assert {c.applicant_id for c in cases} == {RETIREE.id_number}
     assert [c.item.no for c in cases] == [4, 7, 3]
