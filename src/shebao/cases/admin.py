@@ -12,7 +12,6 @@ number or phone, not even through the query string.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin import helpers
 
 from shebao.cases import workflow as wf
 from shebao.cases.models import Case, CaseAction
@@ -67,28 +66,6 @@ class CaseActionInline(ReadOnlyMixin, admin.TabularInline):
         return status_label(obj.status_after) or self.get_empty_value_display()
 
 
-class TimelineRow:
-    """A timeline row as the inline titles it: its Chinese action, not ``CaseAction.__str__``
-    (the case's id and the action code). Everything else is the row's."""
-
-    def __init__(self, action: CaseAction):
-        self._action = action
-
-    def __getattr__(self, name):
-        return getattr(self._action, name)
-
-    def __str__(self) -> str:
-        return action_label(self._action.action)
-
-
-class TimelineAdminFormSet(helpers.InlineAdminFormSet):
-    def __iter__(self):
-        for inline_form in super().__iter__():
-            if inline_form.original is not None:
-                inline_form.original = TimelineRow(inline_form.original)
-            yield inline_form
-
-
 @admin.register(Case)
 class CaseAdmin(DeclaredLookupsOnly, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("case_no", "item_label", "department_name", "status", "warning", "masked_name",
@@ -113,13 +90,6 @@ class CaseAdmin(DeclaredLookupsOnly, ReadOnlyMixin, admin.ModelAdmin):
         ("结果", {"fields": ("closed_at", "result", "refusal_reasons", "handed_over_at", "updated_at")}),
     )
     readonly_fields = tuple(f for _title, opts in fieldsets for f in opts["fields"])
-
-    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
-        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
-        for inline_formset in inline_formsets:
-            if isinstance(inline_formset.opts, CaseActionInline):
-                inline_formset.__class__ = TimelineAdminFormSet
-        return inline_formsets
 
     @admin.display(description="事项", ordering="item__no")
     def item_label(self, obj: Case) -> str:

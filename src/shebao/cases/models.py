@@ -260,7 +260,7 @@ class CaseAction(models.Model):
         ordering = ["case", "id"]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.action}"
+        return wf.TIMELINE_LABELS.get(self.action, self.action)  # as the timelines title the row
 
 
 class Suspension(models.Model):
