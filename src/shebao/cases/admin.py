@@ -32,11 +32,6 @@ class ReadOnlyMixin:
         return False
 
 
-def action_label(code: str) -> str:
-    """What the workbench's timeline calls a timeline action code (``accept`` → 受理)."""
-    return wf.TIMELINE_LABELS.get(code, code)
-
-
 def status_label(code: str) -> str:
     return wf.STATUS_LABELS.get(code, code)
 
@@ -55,7 +50,7 @@ class CaseActionInline(ReadOnlyMixin, admin.TabularInline):
 
     @admin.display(description="操作")
     def action_name(self, obj: CaseAction) -> str:
-        return action_label(obj.action)
+        return str(obj)  # the row's Chinese name, as the workbench's timeline has it
 
     @admin.display(description="原状态")
     def status_before_name(self, obj: CaseAction) -> str:
